@@ -1,0 +1,418 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/search"
+)
+
+// queryer is what both *sql.DB and *sql.Tx offer.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+const incidentSelect = `SELECT i.id, i.number, i.region_id, i.status, i.priority,
+	i.category_id, COALESCE(c.code, ''), i.territory_id, COALESCE(t.oktmo, ''), i.executor_id, COALESCE(e.code, ''),
+	i.summary, i.address, i.source, i.message_count, i.created_at, i.updated_at, i.reaction_due, i.resolution_due,
+	i.due_at, i.warn_at, i.breach_at, i.first_reaction_at, i.resolved_at, i.merged_into, i.reject_reason, i.excluded_executors
+	FROM incidents i
+	LEFT JOIN categories c ON c.id = i.category_id
+	LEFT JOIN territories t ON t.id = i.territory_id
+	LEFT JOIN executors e ON e.id = i.executor_id`
+
+func scanIncident(sc interface{ Scan(...any) error }, now time.Time) (model.Incident, error) {
+	var inc model.Incident
+	var status, prio, excluded string
+	var cat, ter, ex, merged sql.NullInt64
+	var created, updated int64
+	var reactionDue, resolutionDue, due, warn, breach, first, resolved sql.NullInt64
+	err := sc.Scan(&inc.ID, &inc.Number, &inc.RegionID, &status, &prio, &cat, &inc.CategoryCode, &ter, &inc.TerritoryOKTMO,
+		&ex, &inc.ExecutorCode, &inc.Summary, &inc.Address, &inc.Source, &inc.MessageCount, &created, &updated,
+		&reactionDue, &resolutionDue, &due, &warn, &breach, &first, &resolved, &merged, &inc.RejectReason, &excluded)
+	if err != nil {
+		return inc, err
+	}
+	inc.Status, inc.Priority = model.Status(status), model.Priority(prio)
+	inc.CategoryID, inc.TerritoryID, inc.ExecutorID, inc.MergedInto = cat.Int64, ter.Int64, ex.Int64, merged.Int64
+	inc.CreatedAt, inc.UpdatedAt = fromMS(created), fromMS(updated)
+	inc.ReactionDue, inc.ResolutionDue, inc.DueAt = fromNullMS(reactionDue), fromNullMS(resolutionDue), fromNullMS(due)
+	inc.WarnAt, inc.BreachAt = fromNullMS(warn), fromNullMS(breach)
+	inc.FirstReactionAt, inc.ResolvedAt = fromNullMS(first), fromNullMS(resolved)
+	if excluded != "" && excluded != "[]" {
+		_ = json.Unmarshal([]byte(excluded), &inc.ExcludedExecutor)
+	}
+	inc.Overdue = inc.DueAt != nil && inc.DueAt.Before(now)
+	return inc, nil
+}
+
+func (s *Store) getIncident(ctx context.Context, q queryer, where string, arg any, lock bool) (model.Incident, error) {
+	query := incidentSelect + ` WHERE ` + where
+	if lock && s.d.forUpdate != "" {
+		query += " FOR UPDATE OF i"
+	}
+	inc, err := scanIncident(q.QueryRowContext(ctx, s.d.rebind(query), arg), time.Now())
+	if errors.Is(err, sql.ErrNoRows) {
+		return inc, notFound("incident", arg)
+	}
+	if err != nil {
+		return inc, fmt.Errorf("store: get incident %v: %w", arg, err)
+	}
+	return inc, nil
+}
+
+// Incident returns one incident by id.
+func (s *Store) Incident(ctx context.Context, id int64) (model.Incident, error) {
+	return s.getIncident(ctx, s.db, `i.id = ?`, id, false)
+}
+
+// IncidentByNumber returns one incident by its human-readable number.
+func (s *Store) IncidentByNumber(ctx context.Context, number string) (model.Incident, error) {
+	return s.getIncident(ctx, s.db, `i.number = ?`, number, false)
+}
+
+// IncidentFilter selects incidents for a list. Zero fields do not filter.
+type IncidentFilter struct {
+	Statuses    []model.Status
+	CategoryIDs []int64 // a topic's id and its subtopics' ids, resolved by the caller
+	TerritoryID int64
+	ExecutorID  int64
+	Overdue     bool
+	From, To    time.Time // created_at in [From, To)
+	Query       string    // words, all of which must occur (after stemming)
+	Sort        string    // "created" (newest first, the default), "created_asc", "due" (earliest running deadline first)
+	Limit       int
+	Cursor      string
+	Now         time.Time
+}
+
+// Sort orders.
+const (
+	SortCreated    = "created"
+	SortCreatedAsc = "created_asc"
+	SortDue        = "due"
+)
+
+// ValidSort reports whether s names a sort order.
+func ValidSort(s string) bool {
+	return s == "" || s == SortCreated || s == SortCreatedAsc || s == SortDue
+}
+
+// IncidentPage is one page of a list and the cursor of the next ("" at the end).
+type IncidentPage struct {
+	Items      []model.Incident `json:"items"`
+	NextCursor string           `json:"next_cursor,omitempty"`
+}
+
+func encodeCursor(v, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(v, 10) + "." + strconv.FormatInt(id, 10)))
+}
+
+func decodeCursor(c string) (int64, int64, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return 0, 0, model.Invalid("cursor", "malformed")
+	}
+	a, z, ok := strings.Cut(string(b), ".")
+	v, err1 := strconv.ParseInt(a, 10, 64)
+	id, err2 := strconv.ParseInt(z, 10, 64)
+	if !ok || err1 != nil || err2 != nil {
+		return 0, 0, model.Invalid("cursor", "malformed")
+	}
+	return v, id, nil
+}
+
+// ListIncidents returns one page of incidents matching the filter, in one query.
+func (s *Store) ListIncidents(ctx context.Context, f IncidentFilter) (IncidentPage, error) {
+	if f.Now.IsZero() {
+		f.Now = time.Now()
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	if !ValidSort(f.Sort) {
+		return IncidentPage{}, model.Invalid("sort", "must be created, created_asc or due")
+	}
+	var where []string
+	var args []any
+	add := func(cond string, a ...any) { where = append(where, cond); args = append(args, a...) }
+	if len(f.Statuses) > 0 {
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(f.Statuses)), ",")
+		add("i.status IN ("+ph+")", toAny(f.Statuses)...)
+	}
+	if len(f.CategoryIDs) > 0 {
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(f.CategoryIDs)), ",")
+		add("i.category_id IN ("+ph+")", toAny(f.CategoryIDs)...)
+	}
+	if f.TerritoryID != 0 {
+		add("i.territory_id = ?", f.TerritoryID)
+	}
+	if f.ExecutorID != 0 {
+		add("i.executor_id = ?", f.ExecutorID)
+	}
+	if f.Overdue {
+		add("i.due_at < ?", ms(f.Now))
+	}
+	if !f.From.IsZero() {
+		add("i.created_at >= ?", ms(f.From))
+	}
+	if !f.To.IsZero() {
+		add("i.created_at < ?", ms(f.To))
+	}
+	for _, term := range search.Terms(f.Query) {
+		add("i.id IN (SELECT incident_id FROM incident_terms WHERE term = ?)", term)
+	}
+	col, dir := "i.created_at", "DESC"
+	switch f.Sort {
+	case SortCreatedAsc:
+		dir = "ASC"
+	case SortDue:
+		col, dir = "i.due_at", "ASC"
+		add("i.due_at IS NOT NULL")
+	}
+	if f.Cursor != "" {
+		v, id, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return IncidentPage{}, err
+		}
+		op := "<"
+		if dir == "ASC" {
+			op = ">"
+		}
+		add(fmt.Sprintf("(%s %s ? OR (%s = ? AND i.id %s ?))", col, op, col, op), v, v, id)
+	}
+	q := incidentSelect
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += fmt.Sprintf(" ORDER BY %s %s, i.id %s LIMIT %d", col, dir, dir, f.Limit+1)
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(q), args...)
+	if err != nil {
+		return IncidentPage{}, fmt.Errorf("store: list incidents: %w", err)
+	}
+	defer rows.Close()
+	page := IncidentPage{Items: make([]model.Incident, 0, f.Limit)}
+	for rows.Next() {
+		inc, err := scanIncident(rows, f.Now)
+		if err != nil {
+			return IncidentPage{}, fmt.Errorf("store: scan incident: %w", err)
+		}
+		page.Items = append(page.Items, inc)
+	}
+	if err := rows.Err(); err != nil {
+		return IncidentPage{}, fmt.Errorf("store: list incidents: %w", err)
+	}
+	if len(page.Items) > f.Limit {
+		page.Items = page.Items[:f.Limit]
+		last := page.Items[len(page.Items)-1]
+		v := ms(last.CreatedAt)
+		if f.Sort == SortDue {
+			v = ms(*last.DueAt)
+		}
+		page.NextCursor = encodeCursor(v, last.ID)
+	}
+	return page, nil
+}
+
+func toAny[T any](in []T) []any {
+	out := make([]any, len(in))
+	for i, v := range in {
+		out[i] = v
+	}
+	return out
+}
+
+// Stats are the counts the stats endpoint and dashboards show.
+type Stats struct {
+	ByStatus                map[model.Status]int `json:"by_status"`
+	Total                   int                  `json:"total"`
+	Overdue                 int                  `json:"overdue"`
+	Answered                int                  `json:"answered"`
+	MedianFirstReactionSecs *float64             `json:"median_first_reaction_seconds"`
+}
+
+// StatsFilter narrows the statistics.
+type StatsFilter struct {
+	TerritoryID int64
+	ExecutorID  int64
+	From, To    time.Time
+	Now         time.Time
+}
+
+// Stats counts incidents by status, overdue ones, and the median time to first reaction (three queries).
+func (s *Store) Stats(ctx context.Context, f StatsFilter) (Stats, error) {
+	if f.Now.IsZero() {
+		f.Now = time.Now()
+	}
+	var where []string
+	var args []any
+	if f.TerritoryID != 0 {
+		where, args = append(where, "territory_id = ?"), append(args, f.TerritoryID)
+	}
+	if f.ExecutorID != 0 {
+		where, args = append(where, "executor_id = ?"), append(args, f.ExecutorID)
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "created_at >= ?"), append(args, ms(f.From))
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "created_at < ?"), append(args, ms(f.To))
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	and := func(extra string) string {
+		if cond == "" {
+			return " WHERE " + extra
+		}
+		return cond + " AND " + extra
+	}
+	st := Stats{ByStatus: map[model.Status]int{}}
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT status, COUNT(*), SUM(CASE WHEN due_at < ? THEN 1 ELSE 0 END),
+		SUM(CASE WHEN first_reaction_at IS NOT NULL THEN 1 ELSE 0 END) FROM incidents`+cond+` GROUP BY status`), append([]any{ms(f.Now)}, args...)...)
+	if err != nil {
+		return st, fmt.Errorf("store: stats: %w", err)
+	}
+	for rows.Next() {
+		var status string
+		var n int
+		var overdue, answered sql.NullInt64
+		if err := rows.Scan(&status, &n, &overdue, &answered); err != nil {
+			rows.Close()
+			return st, fmt.Errorf("store: scan stats: %w", err)
+		}
+		st.ByStatus[model.Status(status)] = n
+		st.Total += n
+		st.Overdue += int(overdue.Int64)
+		st.Answered += int(answered.Int64)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return st, fmt.Errorf("store: stats: %w", err)
+	}
+	if st.Answered > 0 {
+		var d int64
+		err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT first_reaction_at - created_at AS d FROM incidents`+
+			and("first_reaction_at IS NOT NULL")+fmt.Sprintf(` ORDER BY d LIMIT 1 OFFSET %d`, (st.Answered-1)/2)), args...).Scan(&d)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return st, fmt.Errorf("store: median first reaction: %w", err)
+		}
+		secs := float64(d) / 1000
+		st.MedianFirstReactionSecs = &secs
+	}
+	return st, nil
+}
+
+// Messages returns the messages of an incident, oldest first.
+func (s *Store) Messages(ctx context.Context, incidentID int64) ([]model.Message, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+messageCols+` FROM messages WHERE incident_id = ? ORDER BY posted_at, id`), incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("store: list messages of incident %d: %w", incidentID, err)
+	}
+	defer rows.Close()
+	var out []model.Message
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: scan message: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+const answerCols = `id, incident_id, kind, state, text, author_id, executor_id, review_comment, reviewer_id, due_date,
+	external_id, created_at, updated_at, submitted_at, published_at`
+
+func scanAnswer(sc interface{ Scan(...any) error }) (model.Answer, error) {
+	var a model.Answer
+	var kind, state string
+	var author, ex, reviewer, due, submitted, published sql.NullInt64
+	var created, updated int64
+	err := sc.Scan(&a.ID, &a.IncidentID, &kind, &state, &a.Text, &author, &ex, &a.ReviewComment, &reviewer, &due,
+		&a.ExternalID, &created, &updated, &submitted, &published)
+	a.Kind, a.State = model.AnswerKind(kind), model.AnswerState(state)
+	a.AuthorID, a.ExecutorID, a.ReviewerID = author.Int64, ex.Int64, reviewer.Int64
+	a.DueDate, a.SubmittedAt, a.PublishedAt = fromNullMS(due), fromNullMS(submitted), fromNullMS(published)
+	a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
+	return a, err
+}
+
+// Answers returns the answers of an incident, oldest first.
+func (s *Store) Answers(ctx context.Context, incidentID int64) ([]model.Answer, error) {
+	return s.answers(ctx, `incident_id = ? ORDER BY id`, incidentID)
+}
+
+// AnswersInState lists answers in one state ordered by their incident's running deadline (the moderation queue).
+func (s *Store) AnswersInState(ctx context.Context, state model.AnswerState, limit int) ([]model.Answer, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	return s.answers(ctx, fmt.Sprintf(`state = ? ORDER BY created_at, id LIMIT %d`, limit), string(state))
+}
+
+func (s *Store) answers(ctx context.Context, where string, args ...any) ([]model.Answer, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+answerCols+` FROM answers WHERE `+where), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list answers: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Answer
+	for rows.Next() {
+		a, err := scanAnswer(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: scan answer: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Answer returns one answer by id.
+func (s *Store) Answer(ctx context.Context, id int64) (model.Answer, error) {
+	a, err := scanAnswer(s.db.QueryRowContext(ctx, s.d.rebind(`SELECT `+answerCols+` FROM answers WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, notFound("answer", id)
+	}
+	if err != nil {
+		return a, fmt.Errorf("store: get answer %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// Events returns the audit log of an incident, oldest first.
+func (s *Store) Events(ctx context.Context, incidentID int64) ([]model.Event, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT id, incident_id, answer_id, actor_id, actor, type, from_state, to_state, data, at
+		FROM events WHERE incident_id = ? ORDER BY id`), incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("store: list events of incident %d: %w", incidentID, err)
+	}
+	defer rows.Close()
+	var out []model.Event
+	for rows.Next() {
+		var e model.Event
+		var inc, ans, actor sql.NullInt64
+		var data string
+		var at int64
+		if err := rows.Scan(&e.ID, &inc, &ans, &actor, &e.Actor, &e.Type, &e.From, &e.To, &data, &at); err != nil {
+			return nil, fmt.Errorf("store: scan event: %w", err)
+		}
+		e.IncidentID, e.AnswerID, e.ActorID, e.At = inc.Int64, ans.Int64, actor.Int64, fromMS(at)
+		if data != "" {
+			e.Data = json.RawMessage(data)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

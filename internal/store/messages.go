@@ -1,0 +1,222 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/search"
+)
+
+const messageCols = `id, source, external_id, incident_id, author, author_id, text, url, territory, category, address,
+	thread_id, reply_to, attachments, raw, posted_at, received_at`
+
+func scanMessage(sc interface{ Scan(...any) error }) (model.Message, error) {
+	var m model.Message
+	var inc sql.NullInt64
+	var att, raw string
+	var posted, received int64
+	err := sc.Scan(&m.ID, &m.Source, &m.ExternalID, &inc, &m.Author, &m.AuthorID, &m.Text, &m.URL, &m.Territory,
+		&m.Category, &m.Address, &m.ThreadID, &m.ReplyTo, &att, &raw, &posted, &received)
+	m.IncidentID, m.PostedAt, m.ReceivedAt = inc.Int64, fromMS(posted), fromMS(received)
+	if att != "" && att != "[]" {
+		_ = json.Unmarshal([]byte(att), &m.Attachments)
+	}
+	if raw != "" {
+		m.Raw = json.RawMessage(raw)
+	}
+	return m, err
+}
+
+// IngestItem is one message to store and what it does to incidents: open the prepared Incident, or join the
+// open incident JoinIncident. Events are recorded with the incident's id filled in.
+type IngestItem struct {
+	Message      model.Message
+	Incident     *model.Incident // opened when the message is new; its Number is a prefix ("38-2026-") the store completes
+	JoinIncident int64
+	Events       []model.Event
+}
+
+// IngestResult says what became of one item.
+type IngestResult struct {
+	MessageID  int64  `json:"message_id"`
+	IncidentID int64  `json:"incident_id"`
+	Number     string `json:"number"`
+	Duplicate  bool   `json:"duplicate"` // the source already delivered this external id: nothing changed
+}
+
+// Ingest stores a batch of messages in one transaction: each new message opens or joins an incident, each
+// message already known (same source and external id) is reported as a duplicate and changes nothing. When
+// Ingest returns nil every message of the batch is durable.
+func (s *Store) Ingest(ctx context.Context, items []IngestItem) ([]IngestResult, error) {
+	out := make([]IngestResult, len(items))
+	err := s.WithTx(ctx, func(tx *Tx) error {
+		for i, it := range items {
+			r, err := tx.ingestOne(ctx, it)
+			if err != nil {
+				return fmt.Errorf("message %s/%s: %w", it.Message.Source, it.Message.ExternalID, err)
+			}
+			out[i] = r
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: ingest: %w", err)
+	}
+	return out, nil
+}
+
+func (t *Tx) ingestOne(ctx context.Context, it IngestItem) (IngestResult, error) {
+	m := it.Message
+	att, _ := json.Marshal(m.Attachments)
+	if m.Attachments == nil {
+		att = []byte("[]")
+	}
+	var r IngestResult
+	err := t.tx.QueryRowContext(ctx, t.rebind(`INSERT INTO messages(source, external_id, author, author_id, text, url, territory,
+		category, address, thread_id, reply_to, attachments, raw, posted_at, received_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, external_id) DO NOTHING RETURNING id`),
+		m.Source, m.ExternalID, m.Author, m.AuthorID, m.Text, m.URL, m.Territory, m.Category, m.Address, m.ThreadID,
+		m.ReplyTo, string(att), string(m.Raw), ms(m.PostedAt), ms(m.ReceivedAt)).Scan(&r.MessageID)
+	if errors.Is(err, sql.ErrNoRows) {
+		var inc sql.NullInt64
+		err := t.tx.QueryRowContext(ctx, t.rebind(`SELECT m.id, m.incident_id, COALESCE(i.number, '') FROM messages m
+			LEFT JOIN incidents i ON i.id = m.incident_id WHERE m.source = ? AND m.external_id = ?`), m.Source, m.ExternalID).
+			Scan(&r.MessageID, &inc, &r.Number)
+		r.IncidentID, r.Duplicate = inc.Int64, true
+		if err != nil {
+			return r, fmt.Errorf("look up duplicate: %w", err)
+		}
+		return r, nil
+	}
+	if err != nil {
+		return r, fmt.Errorf("insert message: %w", err)
+	}
+	switch {
+	case it.JoinIncident != 0:
+		r.IncidentID = it.JoinIncident
+		if err := t.tx.QueryRowContext(ctx, t.rebind(`UPDATE incidents SET message_count = message_count + 1, updated_at = ?
+			WHERE id = ? RETURNING number`), ms(m.ReceivedAt), it.JoinIncident).Scan(&r.Number); err != nil {
+			return r, fmt.Errorf("join incident %d: %w", it.JoinIncident, err)
+		}
+		if err := t.addTerms(ctx, it.JoinIncident, m.Text); err != nil {
+			return r, err
+		}
+	case it.Incident != nil:
+		inc := *it.Incident
+		inc.MessageCount = 1
+		id, number, err := t.CreateIncident(ctx, inc, m.Text)
+		if err != nil {
+			return r, err
+		}
+		r.IncidentID, r.Number = id, number
+	default:
+		return r, nil // a message kept without an incident (not an appeal)
+	}
+	if _, err := t.tx.ExecContext(ctx, t.rebind(`UPDATE messages SET incident_id = ? WHERE id = ?`), r.IncidentID, r.MessageID); err != nil {
+		return r, fmt.Errorf("link message: %w", err)
+	}
+	for _, e := range it.Events {
+		e.IncidentID = r.IncidentID
+		if err := t.AddEvent(ctx, e); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// NextNumber allocates the next number with the given prefix ("38-2026-" → "38-2026-000123").
+func (t *Tx) NextNumber(ctx context.Context, prefix string) (string, error) {
+	var n int64
+	err := t.tx.QueryRowContext(ctx, t.rebind(`INSERT INTO counters(name, value) VALUES (?, 1)
+		ON CONFLICT(name) DO UPDATE SET value = counters.value + 1 RETURNING value`), prefix).Scan(&n)
+	if err != nil {
+		return "", fmt.Errorf("store: allocate number %s: %w", prefix, err)
+	}
+	return fmt.Sprintf("%s%06d", prefix, n), nil
+}
+
+// CreateIncident inserts an incident, allocating its number when inc.Number is a prefix ending in "-", and
+// indexes text (the first message) for search. It returns the id and the number.
+func (t *Tx) CreateIncident(ctx context.Context, inc model.Incident, text string) (int64, string, error) {
+	if inc.Number == "" || strings.HasSuffix(inc.Number, "-") {
+		n, err := t.NextNumber(ctx, inc.Number)
+		if err != nil {
+			return 0, "", err
+		}
+		inc.Number = n
+	}
+	ex := "[]"
+	if len(inc.ExcludedExecutor) > 0 {
+		b, _ := json.Marshal(inc.ExcludedExecutor)
+		ex = string(b)
+	}
+	var id int64
+	err := t.tx.QueryRowContext(ctx, t.rebind(`INSERT INTO incidents(number, region_id, status, priority, category_id,
+		territory_id, executor_id, summary, address, source, message_count, created_at, updated_at, reaction_due,
+		resolution_due, due_at, warn_at, breach_at, first_reaction_at, resolved_at, merged_into, reject_reason, excluded_executors)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		inc.Number, inc.RegionID, string(inc.Status), string(inc.Priority), nullID(inc.CategoryID), nullID(inc.TerritoryID),
+		nullID(inc.ExecutorID), inc.Summary, inc.Address, inc.Source, inc.MessageCount, ms(inc.CreatedAt), ms(inc.UpdatedAt),
+		msPtr(inc.ReactionDue), msPtr(inc.ResolutionDue), msPtr(inc.DueAt), msPtr(inc.WarnAt), msPtr(inc.BreachAt),
+		msPtr(inc.FirstReactionAt), msPtr(inc.ResolvedAt), nullID(inc.MergedInto), inc.RejectReason, ex).Scan(&id)
+	if err != nil {
+		return 0, "", fmt.Errorf("store: create incident: %w", err)
+	}
+	if err := t.addTerms(ctx, id, inc.Summary+" "+text+" "+inc.Address); err != nil {
+		return 0, "", err
+	}
+	return id, inc.Number, nil
+}
+
+func (t *Tx) addTerms(ctx context.Context, incidentID int64, text string) error {
+	terms := search.Terms(text)
+	if len(terms) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO incident_terms(term, incident_id) VALUES `)
+	args := make([]any, 0, 2*len(terms))
+	for i, term := range terms {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?, ?)")
+		args = append(args, term, incidentID)
+	}
+	b.WriteString(` ON CONFLICT DO NOTHING`)
+	if _, err := t.tx.ExecContext(ctx, t.rebind(b.String()), args...); err != nil {
+		return fmt.Errorf("store: index incident %d: %w", incidentID, err)
+	}
+	return nil
+}
+
+// Message returns one message by source and external id.
+func (s *Store) Message(ctx context.Context, source, externalID string) (model.Message, error) {
+	m, err := scanMessage(s.db.QueryRowContext(ctx, s.d.rebind(`SELECT `+messageCols+` FROM messages WHERE source = ? AND external_id = ?`), source, externalID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, notFound("message", source+"/"+externalID)
+	}
+	if err != nil {
+		return m, fmt.Errorf("store: get message: %w", err)
+	}
+	return m, nil
+}
+
+// CountRows returns the number of rows in a table of the schema (for tests, the import report and benchmarks).
+func (s *Store) CountRows(ctx context.Context, table string) (int, error) {
+	switch table {
+	case "messages", "incidents", "answers", "events", "users", "executors", "territories", "categories", "incident_terms":
+	default:
+		return 0, fmt.Errorf("store: count rows: unknown table %q", table)
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count %s: %w", table, err)
+	}
+	return n, nil
+}

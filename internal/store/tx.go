@@ -1,0 +1,161 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/otklik/otklik/internal/model"
+)
+
+// Tx is a unit of work: everything done through it commits together or not at all.
+type Tx struct {
+	s  *Store
+	tx *sql.Tx
+}
+
+// WithTx runs fn in a transaction, committing when it returns nil and rolling back otherwise. On SQLite the
+// transaction takes the write lock at its start; on PostgreSQL rows are locked as they are read for update.
+func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error { return fn(&Tx{s: s, tx: tx}) })
+}
+
+func (t *Tx) rebind(q string) string { return t.s.d.rebind(q) }
+
+// IncidentForUpdate reads an incident and locks it until the transaction ends.
+func (t *Tx) IncidentForUpdate(ctx context.Context, id int64) (model.Incident, error) {
+	return t.s.getIncident(ctx, t.tx, `i.id = ?`, id, true)
+}
+
+// UpdateIncident writes the mutable fields of an incident.
+func (t *Tx) UpdateIncident(ctx context.Context, inc model.Incident) error {
+	ex, _ := json.Marshal(inc.ExcludedExecutor)
+	if inc.ExcludedExecutor == nil {
+		ex = []byte("[]")
+	}
+	_, err := t.tx.ExecContext(ctx, t.rebind(`UPDATE incidents SET status = ?, priority = ?, category_id = ?, territory_id = ?,
+		executor_id = ?, summary = ?, address = ?, message_count = ?, updated_at = ?, reaction_due = ?, resolution_due = ?,
+		due_at = ?, warn_at = ?, breach_at = ?, first_reaction_at = ?, resolved_at = ?, merged_into = ?, reject_reason = ?,
+		excluded_executors = ? WHERE id = ?`),
+		string(inc.Status), string(inc.Priority), nullID(inc.CategoryID), nullID(inc.TerritoryID), nullID(inc.ExecutorID),
+		inc.Summary, inc.Address, inc.MessageCount, ms(inc.UpdatedAt), msPtr(inc.ReactionDue), msPtr(inc.ResolutionDue),
+		msPtr(inc.DueAt), msPtr(inc.WarnAt), msPtr(inc.BreachAt), msPtr(inc.FirstReactionAt), msPtr(inc.ResolvedAt),
+		nullID(inc.MergedInto), inc.RejectReason, string(ex), inc.ID)
+	if err != nil {
+		return fmt.Errorf("store: update incident %d: %w", inc.ID, err)
+	}
+	return nil
+}
+
+// AddEvent appends to the audit log.
+func (t *Tx) AddEvent(ctx context.Context, e model.Event) error {
+	return addEvent(ctx, t.s, t.tx, e)
+}
+
+func addEvent(ctx context.Context, s *Store, q queryer, e model.Event) error {
+	if e.At.IsZero() {
+		e.At = time.Now()
+	}
+	data := ""
+	if len(e.Data) > 0 {
+		data = string(e.Data)
+	}
+	_, err := q.ExecContext(ctx, s.d.rebind(`INSERT INTO events(incident_id, answer_id, actor_id, actor, type, from_state, to_state, data, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), nullID(e.IncidentID), nullID(e.AnswerID), nullID(e.ActorID), e.Actor, e.Type,
+		e.From, e.To, data, ms(e.At))
+	if err != nil {
+		return fmt.Errorf("store: add event %s: %w", e.Type, err)
+	}
+	return nil
+}
+
+// MoveMessages re-points the messages of one incident to another (merging) and returns how many moved.
+func (t *Tx) MoveMessages(ctx context.Context, from, to int64) (int, error) {
+	res, err := t.tx.ExecContext(ctx, t.rebind(`UPDATE messages SET incident_id = ? WHERE incident_id = ?`), to, from)
+	if err != nil {
+		return 0, fmt.Errorf("store: move messages %d→%d: %w", from, to, err)
+	}
+	n, _ := res.RowsAffected()
+	// The survivor becomes findable by the merged incident's words too.
+	if _, err := t.tx.ExecContext(ctx, t.rebind(`INSERT INTO incident_terms(term, incident_id)
+		SELECT term, ? FROM incident_terms WHERE incident_id = ? ON CONFLICT DO NOTHING`), to, from); err != nil {
+		return 0, fmt.Errorf("store: merge terms %d→%d: %w", from, to, err)
+	}
+	return int(n), nil
+}
+
+// AnswerForUpdate reads an answer and locks it.
+func (t *Tx) AnswerForUpdate(ctx context.Context, id int64) (model.Answer, error) {
+	q := `SELECT ` + answerCols + ` FROM answers WHERE id = ?` + t.s.d.forUpdate
+	a, err := scanAnswer(t.tx.QueryRowContext(ctx, t.rebind(q), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, notFound("answer", id)
+	}
+	if err != nil {
+		return a, fmt.Errorf("store: get answer %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// CreateAnswer inserts an answer and returns its id.
+func (t *Tx) CreateAnswer(ctx context.Context, a model.Answer) (int64, error) {
+	var id int64
+	err := t.tx.QueryRowContext(ctx, t.rebind(`INSERT INTO answers(incident_id, kind, state, text, author_id, executor_id,
+		review_comment, reviewer_id, due_date, external_id, created_at, updated_at, submitted_at, published_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		a.IncidentID, string(a.Kind), string(a.State), a.Text, nullID(a.AuthorID), nullID(a.ExecutorID), a.ReviewComment,
+		nullID(a.ReviewerID), msPtr(a.DueDate), a.ExternalID, ms(a.CreatedAt), ms(a.UpdatedAt), msPtr(a.SubmittedAt),
+		msPtr(a.PublishedAt)).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("store: create answer: %w", err)
+	}
+	return id, nil
+}
+
+// UpdateAnswer writes the mutable fields of an answer.
+func (t *Tx) UpdateAnswer(ctx context.Context, a model.Answer) error {
+	_, err := t.tx.ExecContext(ctx, t.rebind(`UPDATE answers SET kind = ?, state = ?, text = ?, review_comment = ?,
+		reviewer_id = ?, due_date = ?, external_id = ?, updated_at = ?, submitted_at = ?, published_at = ? WHERE id = ?`),
+		string(a.Kind), string(a.State), a.Text, a.ReviewComment, nullID(a.ReviewerID), msPtr(a.DueDate), a.ExternalID,
+		ms(a.UpdatedAt), msPtr(a.SubmittedAt), msPtr(a.PublishedAt), a.ID)
+	if err != nil {
+		return fmt.Errorf("store: update answer %d: %w", a.ID, err)
+	}
+	return nil
+}
+
+// DueClock is an incident whose pending warning or breach instant has come.
+type DueClock struct {
+	IncidentID int64
+	Breach     bool // false: the 75 % warning
+}
+
+// DueClocks lists incidents with a pending warning or breach at or before now (two index range scans).
+func (s *Store) DueClocks(ctx context.Context, now time.Time, limit int) ([]DueClock, error) {
+	var out []DueClock
+	for _, q := range []struct {
+		col    string
+		breach bool
+	}{{"warn_at", false}, {"breach_at", true}} {
+		rows, err := s.db.QueryContext(ctx, s.d.rebind(fmt.Sprintf(`SELECT id FROM incidents WHERE %s <= ? ORDER BY %s LIMIT %d`, q.col, q.col, limit)), ms(now))
+		if err != nil {
+			return nil, fmt.Errorf("store: due clocks: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: scan due clock: %w", err)
+			}
+			out = append(out, DueClock{IncidentID: id, Breach: q.breach})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/otklik/otklik/internal/model"
+)
+
+const userCols = `id, login, name, role, executor_id, territory_id, disabled, created_at`
+
+func scanUser(sc interface{ Scan(...any) error }) (model.User, error) {
+	var u model.User
+	var role string
+	var ex, ter sql.NullInt64
+	var created int64
+	err := sc.Scan(&u.ID, &u.Login, &u.Name, &role, &ex, &ter, &u.Disabled, &created)
+	u.Role, u.ExecutorID, u.TerritoryID, u.CreatedAt = model.Role(role), ex.Int64, ter.Int64, fromMS(created)
+	return u, err
+}
+
+// CreateUser adds a user with an already hashed password and returns its id. A taken login is ErrInvalid on
+// the field "login".
+func (s *Store) CreateUser(ctx context.Context, u model.User, passwordHash string) (int64, error) {
+	if u.CreatedAt.IsZero() {
+		u.CreatedAt = time.Now()
+	}
+	var id int64
+	err := s.db.QueryRowContext(ctx, s.d.rebind(`INSERT INTO users(login, name, role, executor_id, territory_id, password_hash, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), u.Login, u.Name, string(u.Role), nullID(u.ExecutorID), nullID(u.TerritoryID),
+		passwordHash, ms(u.CreatedAt)).Scan(&id)
+	if isUnique(err) {
+		return 0, model.Invalid("login", fmt.Sprintf("%q is taken", u.Login))
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: create user %s: %w", u.Login, err)
+	}
+	return id, nil
+}
+
+// Users lists every user ordered by login.
+func (s *Store) Users(ctx context.Context) ([]model.User, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY login`)
+	if err != nil {
+		return nil, fmt.Errorf("store: list users: %w", err)
+	}
+	defer rows.Close()
+	var out []model.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: scan user: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// UserByLogin returns a user and the stored password hash.
+func (s *Store) UserByLogin(ctx context.Context, login string) (model.User, string, error) {
+	row := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT `+userCols+`, password_hash FROM users WHERE login = ?`), login)
+	var u model.User
+	var role, hash string
+	var ex, ter sql.NullInt64
+	var created int64
+	err := row.Scan(&u.ID, &u.Login, &u.Name, &role, &ex, &ter, &u.Disabled, &created, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, "", notFound("user", login)
+	}
+	if err != nil {
+		return u, "", fmt.Errorf("store: get user %s: %w", login, err)
+	}
+	u.Role, u.ExecutorID, u.TerritoryID, u.CreatedAt = model.Role(role), ex.Int64, ter.Int64, fromMS(created)
+	return u, hash, nil
+}
+
+// User returns a user by id.
+func (s *Store) User(ctx context.Context, id int64) (model.User, error) {
+	u, err := scanUser(s.db.QueryRowContext(ctx, s.d.rebind(`SELECT `+userCols+` FROM users WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, notFound("user", id)
+	}
+	if err != nil {
+		return u, fmt.Errorf("store: get user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// SetPassword replaces a user's password hash.
+func (s *Store) SetPassword(ctx context.Context, login, hash string) error {
+	return s.updateUser(ctx, login, `password_hash = ?`, hash)
+}
+
+// SetRole changes a user's role and binding (executor for executors, territory for supervisors).
+func (s *Store) SetRole(ctx context.Context, login string, role model.Role, executorID, territoryID int64) error {
+	return s.updateUser(ctx, login, `role = ?, executor_id = ?, territory_id = ?`, string(role), nullID(executorID), nullID(territoryID))
+}
+
+func (s *Store) updateUser(ctx context.Context, login, set string, args ...any) error {
+	res, err := s.db.ExecContext(ctx, s.d.rebind(`UPDATE users SET `+set+` WHERE login = ?`), append(args, login)...)
+	if err != nil {
+		return fmt.Errorf("store: update user %s: %w", login, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("user", login)
+	}
+	return nil
+}
+
+// CreateToken stores the hash of a new API token for a user.
+func (s *Store) CreateToken(ctx context.Context, userID int64, tokenHash, name string) error {
+	_, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO api_tokens(user_id, token_hash, name, created_at) VALUES (?, ?, ?, ?)`),
+		userID, tokenHash, name, ms(time.Now()))
+	if err != nil {
+		return fmt.Errorf("store: create token: %w", err)
+	}
+	return nil
+}
+
+// UserByToken returns the enabled user owning the token with this hash.
+func (s *Store) UserByToken(ctx context.Context, tokenHash string) (model.User, error) {
+	u, err := scanUser(s.db.QueryRowContext(ctx, s.d.rebind(`SELECT u.id, u.login, u.name, u.role, u.executor_id, u.territory_id, u.disabled, u.created_at
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND NOT u.disabled`), tokenHash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, notFound("token", "")
+	}
+	if err != nil {
+		return u, fmt.Errorf("store: look up token: %w", err)
+	}
+	return u, nil
+}

@@ -1,0 +1,549 @@
+// Package workflow carries out the lifecycle of incidents and answers: it loads what a transition needs, asks
+// the rules in package model whether the actor may make it, moves the deadline clocks with package sla, and
+// writes the change and its event in one transaction.
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/sla"
+	"github.com/otklik/otklik/internal/store"
+)
+
+// Service is the one place incidents and answers change state.
+type Service struct {
+	st  *store.Store
+	now func() time.Time
+	log *slog.Logger
+
+	mu      sync.Mutex
+	refs    *store.Refs
+	refsAt  time.Time
+	refsTTL time.Duration
+	cals    map[int64]sla.Calendar
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithClock replaces the wall clock (tests run on a simulated one).
+func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// WithLogger sets the logger.
+func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
+
+// New returns a Service over the store.
+func New(st *store.Store, opts ...Option) *Service {
+	s := &Service{st: st, now: time.Now, log: slog.Default(), refsTTL: 30 * time.Second}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Store returns the underlying store.
+func (s *Service) Store() *store.Store { return s.st }
+
+// Now returns the service's current time.
+func (s *Service) Now() time.Time { return s.now().UTC() }
+
+// Refs returns the reference data, cached for a short while.
+func (s *Service) Refs(ctx context.Context) (*store.Refs, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refs != nil && time.Since(s.refsAt) < s.refsTTL {
+		return s.refs, nil
+	}
+	refs, err := s.st.LoadRefs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.refs, s.refsAt, s.cals = refs, time.Now(), map[int64]sla.Calendar{}
+	return refs, nil
+}
+
+// InvalidateRefs drops the cached reference data after a change to regions, categories or executors.
+func (s *Service) InvalidateRefs() {
+	s.mu.Lock()
+	s.refs = nil
+	s.mu.Unlock()
+}
+
+// Calendar returns the deadline calendar of a region.
+func (s *Service) Calendar(ctx context.Context, regionID int64) (sla.Calendar, error) {
+	refs, err := s.Refs(ctx)
+	if err != nil {
+		return sla.Calendar{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.cals[regionID]; ok {
+		return c, nil
+	}
+	for _, r := range refs.Regions {
+		if r.ID != regionID {
+			continue
+		}
+		c, err := CalendarOf(r)
+		if err != nil {
+			return sla.Calendar{}, err
+		}
+		s.cals[regionID] = c
+		return c, nil
+	}
+	return sla.Calendar{}, fmt.Errorf("workflow: %w: region %d", model.ErrNotFound, regionID)
+}
+
+// CalendarOf builds the sla calendar of a region from its settings.
+func CalendarOf(r model.Region) (sla.Calendar, error) {
+	c := r.Calendar
+	cal, err := sla.Config{TimeZone: r.TimeZone, Mode: c.Mode, Start: c.Start, End: c.End, LunchStart: c.LunchStart,
+		LunchEnd: c.LunchEnd, Weekdays: c.Weekdays, Production: c.Production, Holidays: c.Holidays,
+		WorkingDays: c.WorkingDays, ShortDays: c.ShortDays}.Calendar()
+	if err != nil {
+		return sla.Calendar{}, fmt.Errorf("workflow: calendar of region %s: %w", r.Code, err)
+	}
+	return cal, nil
+}
+
+// Default deadlines when an incident has no category yet (DESIGN.md).
+const (
+	DefaultReactionHours       = 24
+	DefaultUrgentReactionHours = 4
+	DefaultResolutionDays      = 7
+)
+
+func reactionDuration(cat model.Category, ok bool, p model.Priority) time.Duration {
+	h, uh := DefaultReactionHours, DefaultUrgentReactionHours
+	if ok {
+		if cat.ReactionHours > 0 {
+			h = cat.ReactionHours
+		}
+		if cat.UrgentReactionHours > 0 {
+			uh = cat.UrgentReactionHours
+		}
+	}
+	if p == model.PriorityUrgent {
+		h = uh
+	}
+	return time.Duration(h) * time.Hour
+}
+
+func resolutionDays(cat model.Category, ok bool) int {
+	if ok && cat.ResolutionWorkingDays > 0 {
+		return cat.ResolutionWorkingDays
+	}
+	return DefaultResolutionDays
+}
+
+// ApplyClocks sets the deadlines an incident has in its current state: the reaction clock from its creation
+// until the first published answer, then the resolution clock, none once it is closed. A clock whose deadline
+// is unchanged keeps its pending warning and breach (so each is recorded once); a moved deadline re-arms both.
+func ApplyClocks(inc *model.Incident, cat model.Category, catOK bool, cal sla.Calendar, now time.Time) {
+	prevDue := inc.DueAt
+	var start time.Time
+	var due *time.Time
+	switch {
+	case inc.Status == model.StatusRejected || inc.Status == model.StatusMerged || inc.Status == model.StatusResolved:
+		due = nil
+	case inc.FirstReactionAt == nil:
+		d := cal.Add(inc.CreatedAt, reactionDuration(cat, catOK, inc.Priority))
+		inc.ReactionDue = &d
+		start, due = inc.CreatedAt, &d
+	default:
+		if inc.ResolutionDue == nil {
+			d := cal.AddWorkingDays(*inc.FirstReactionAt, resolutionDays(cat, catOK))
+			inc.ResolutionDue = &d
+		}
+		start, due = *inc.FirstReactionAt, inc.ResolutionDue
+	}
+	if due == nil {
+		inc.DueAt, inc.WarnAt, inc.BreachAt = nil, nil, nil
+		return
+	}
+	if prevDue != nil && prevDue.Equal(*due) {
+		inc.DueAt = due
+		return
+	}
+	d := *due
+	total := cal.Between(start, d)
+	w := cal.Add(start, total*3/4)
+	inc.DueAt, inc.WarnAt, inc.BreachAt = &d, &w, &d
+	_ = now
+}
+
+// Act performs an incident action and returns the incident as it now is.
+func (s *Service) Act(ctx context.Context, a model.Actor, id int64, act model.Action, args model.ActionArgs) (model.Incident, error) {
+	refs, err := s.Refs(ctx)
+	if err != nil {
+		return model.Incident{}, err
+	}
+	now := s.Now()
+	var out model.Incident
+	err = s.st.WithTx(ctx, func(tx *store.Tx) error {
+		inc, err := tx.IncidentForUpdate(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !model.CanView(a, inc) {
+			return fmt.Errorf("%w: incident %d", model.ErrNotFound, id)
+		}
+		to, err := model.IncidentTransition(a, inc, act)
+		if err != nil {
+			return err
+		}
+		if err := model.ValidateArgs(inc, act, args); err != nil {
+			return err
+		}
+		from := inc.Status
+		data := map[string]any{}
+		switch act {
+		case model.ActAssign:
+			ex, ok := refs.ExecutorByID(args.ExecutorID)
+			if !ok {
+				return model.Invalid("executor_id", fmt.Sprintf("no executor %d", args.ExecutorID))
+			}
+			inc.ExecutorID = ex.ID
+			data["executor"] = ex.Code
+		case model.ActReject:
+			inc.RejectReason = args.Reason
+			data["reason"] = args.Reason
+		case model.ActRestore:
+			inc.RejectReason = ""
+		case model.ActDecline:
+			data["reason"], data["executor_id"] = args.Reason, inc.ExecutorID
+			inc.ExcludedExecutor = append(inc.ExcludedExecutor, inc.ExecutorID)
+			inc.ExecutorID = 0
+		case model.ActReopen:
+			inc.ResolvedAt = nil
+			d := func() time.Time {
+				cat, ok := refs.CategoryByID(inc.CategoryID)
+				cal, _ := s.Calendar(ctx, inc.RegionID)
+				return cal.AddWorkingDays(now, resolutionDays(cat, ok))
+			}()
+			inc.ResolutionDue = &d
+			if args.Reason != "" {
+				data["reason"] = args.Reason
+			}
+		case model.ActSetCategory:
+			cat, ok := refs.CategoryByID(args.CategoryID)
+			if !ok {
+				return model.Invalid("category_id", fmt.Sprintf("no category %d", args.CategoryID))
+			}
+			data["from"], data["to"] = inc.CategoryCode, cat.Code
+			inc.CategoryID, inc.CategoryCode = cat.ID, cat.Code
+		case model.ActSetPriority:
+			data["from"], data["to"] = inc.Priority, args.Priority
+			inc.Priority = args.Priority
+		case model.ActMerge:
+			if err := s.merge(ctx, tx, a, &inc, args.TargetID, now); err != nil {
+				return err
+			}
+			data["target_id"] = args.TargetID
+		}
+		inc.Status, inc.UpdatedAt = to, now
+		if err := s.applyClocks(ctx, refs, &inc, now); err != nil {
+			return err
+		}
+		if err := tx.UpdateIncident(ctx, inc); err != nil {
+			return err
+		}
+		if err := tx.AddEvent(ctx, event(a, inc.ID, 0, string(act), string(from), string(to), data, now)); err != nil {
+			return err
+		}
+		out = inc
+		return nil
+	})
+	if err != nil {
+		return model.Incident{}, err
+	}
+	return s.st.Incident(ctx, out.ID)
+}
+
+func (s *Service) applyClocks(ctx context.Context, refs *store.Refs, inc *model.Incident, now time.Time) error {
+	cal, err := s.Calendar(ctx, inc.RegionID)
+	if err != nil {
+		return err
+	}
+	cat, ok := refs.CategoryByID(inc.CategoryID)
+	ApplyClocks(inc, cat, ok, cal, now)
+	return nil
+}
+
+func (s *Service) merge(ctx context.Context, tx *store.Tx, a model.Actor, inc *model.Incident, targetID int64, now time.Time) error {
+	target, err := tx.IncidentForUpdate(ctx, targetID)
+	if errors.Is(err, model.ErrNotFound) {
+		return model.Invalid("target_id", fmt.Sprintf("no incident %d", targetID))
+	}
+	if err != nil {
+		return err
+	}
+	if !target.Status.Open() {
+		return model.Invalid("target_id", fmt.Sprintf("incident %s is %s, not open", target.Number, target.Status))
+	}
+	moved, err := tx.MoveMessages(ctx, inc.ID, target.ID)
+	if err != nil {
+		return err
+	}
+	target.MessageCount += moved
+	target.UpdatedAt = now
+	// The survivor answers for the earliest resident: the earlier creation keeps the stricter reaction clock.
+	if inc.CreatedAt.Before(target.CreatedAt) && target.FirstReactionAt == nil {
+		target.CreatedAt = inc.CreatedAt
+	}
+	if err := tx.UpdateIncident(ctx, target); err != nil {
+		return err
+	}
+	inc.MergedInto, inc.MessageCount = target.ID, 0
+	return tx.AddEvent(ctx, event(a, target.ID, 0, "merged_in", "", "", map[string]any{"source_id": inc.ID, "number": inc.Number, "messages": moved}, now))
+}
+
+func event(a model.Actor, incidentID, answerID int64, typ, from, to string, data map[string]any, at time.Time) model.Event {
+	var raw json.RawMessage
+	if len(data) > 0 {
+		raw, _ = json.Marshal(data)
+	}
+	return model.Event{IncidentID: incidentID, AnswerID: answerID, ActorID: a.UserID, Actor: a.Login, Type: typ, From: from, To: to, Data: raw, At: at}
+}
+
+// AnswerInput is what an executor writes.
+type AnswerInput struct {
+	Kind    model.AnswerKind `json:"kind"`
+	Text    string           `json:"text"`
+	DueDate *time.Time       `json:"due_date,omitempty"`
+	Submit  bool             `json:"submit,omitempty"` // send to review at once
+}
+
+// MaxAnswerLen bounds an answer's text (in bytes).
+const MaxAnswerLen = 20000
+
+func validateAnswer(in AnswerInput) error {
+	if !in.Kind.Valid() {
+		return model.Invalid("kind", fmt.Sprintf("must be interim or final; got %q", in.Kind))
+	}
+	if len(trim(in.Text)) == 0 {
+		return model.Invalid("text", "required")
+	}
+	if len(in.Text) > MaxAnswerLen {
+		return model.Invalid("text", fmt.Sprintf("longer than %d bytes", MaxAnswerLen))
+	}
+	return nil
+}
+
+func trim(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\n' || s[0] == '\t' || s[0] == '\r') {
+		s = s[1:]
+	}
+	return s
+}
+
+// CreateAnswer writes a new draft answer (and submits it for review when asked).
+func (s *Service) CreateAnswer(ctx context.Context, a model.Actor, incidentID int64, in AnswerInput) (model.Answer, error) {
+	if err := validateAnswer(in); err != nil {
+		return model.Answer{}, err
+	}
+	now := s.Now()
+	var id int64
+	err := s.st.WithTx(ctx, func(tx *store.Tx) error {
+		inc, err := tx.IncidentForUpdate(ctx, incidentID)
+		if err != nil {
+			return err
+		}
+		if !model.CanView(a, inc) {
+			return fmt.Errorf("%w: incident %d", model.ErrNotFound, incidentID)
+		}
+		state, err := model.AnswerTransition(a, inc, model.Answer{}, model.AnsCreate)
+		if err != nil {
+			return err
+		}
+		ans := model.Answer{IncidentID: inc.ID, Kind: in.Kind, State: state, Text: in.Text, AuthorID: a.UserID,
+			ExecutorID: a.ExecutorID, DueDate: in.DueDate, CreatedAt: now, UpdatedAt: now}
+		if in.Submit {
+			ans.State, ans.SubmittedAt = model.AnswerOnReview, &now
+		}
+		if id, err = tx.CreateAnswer(ctx, ans); err != nil {
+			return err
+		}
+		return tx.AddEvent(ctx, event(a, inc.ID, id, "answer.create", "", string(ans.State), map[string]any{"kind": in.Kind}, now))
+	})
+	if err != nil {
+		return model.Answer{}, err
+	}
+	return s.st.Answer(ctx, id)
+}
+
+// AnswerArgs are the arguments of an answer action.
+type AnswerArgs struct {
+	Text       string     `json:"text,omitempty"`        // edit
+	DueDate    *time.Time `json:"due_date,omitempty"`    // edit
+	Comment    string     `json:"comment,omitempty"`     // return (required)
+	ExternalID string     `json:"external_id,omitempty"` // publish: the id of the published reply at the source
+}
+
+// AnswerAct performs an action on an answer; publishing also moves the incident (interim → the reaction clock
+// stops and the resolution clock starts; final → resolved).
+func (s *Service) AnswerAct(ctx context.Context, a model.Actor, answerID int64, act model.AnswerAction, args AnswerArgs) (model.Answer, error) {
+	refs, err := s.Refs(ctx)
+	if err != nil {
+		return model.Answer{}, err
+	}
+	now := s.Now()
+	err = s.st.WithTx(ctx, func(tx *store.Tx) error {
+		ans, err := tx.AnswerForUpdate(ctx, answerID)
+		if err != nil {
+			return err
+		}
+		inc, err := tx.IncidentForUpdate(ctx, ans.IncidentID)
+		if err != nil {
+			return err
+		}
+		if !model.CanView(a, inc) {
+			return fmt.Errorf("%w: answer %d", model.ErrNotFound, answerID)
+		}
+		to, err := model.AnswerTransition(a, inc, ans, act)
+		if err != nil {
+			return err
+		}
+		from := ans.State
+		data := map[string]any{}
+		switch act {
+		case model.AnsEdit:
+			if err := validateAnswer(AnswerInput{Kind: ans.Kind, Text: args.Text}); err != nil {
+				return err
+			}
+			ans.Text = args.Text
+			if args.DueDate != nil {
+				ans.DueDate = args.DueDate
+			}
+		case model.AnsSubmit:
+			ans.SubmittedAt = &now
+		case model.AnsReturn:
+			if len(trim(args.Comment)) == 0 {
+				return model.Invalid("comment", "required: say what to fix")
+			}
+			ans.ReviewComment, ans.ReviewerID = args.Comment, a.UserID
+			data["comment"] = args.Comment
+		case model.AnsApprove:
+			ans.ReviewerID = a.UserID
+			ans.ReviewComment = ""
+		case model.AnsPublish:
+			ans.PublishedAt, ans.ExternalID = &now, args.ExternalID
+			incTo, err := model.IncidentTransition(a, inc, model.PublishEffect(ans.Kind))
+			if err != nil {
+				return err
+			}
+			incFrom := inc.Status
+			if inc.FirstReactionAt == nil {
+				inc.FirstReactionAt = &now
+			}
+			if ans.Kind == model.AnswerFinal {
+				inc.ResolvedAt = &now
+			}
+			inc.Status, inc.UpdatedAt = incTo, now
+			if err := s.applyClocks(ctx, refs, &inc, now); err != nil {
+				return err
+			}
+			if err := tx.UpdateIncident(ctx, inc); err != nil {
+				return err
+			}
+			if incFrom != incTo {
+				if err := tx.AddEvent(ctx, event(a, inc.ID, ans.ID, string(model.PublishEffect(ans.Kind)), string(incFrom), string(incTo), nil, now)); err != nil {
+					return err
+				}
+			}
+		}
+		ans.State, ans.UpdatedAt = to, now
+		if err := tx.UpdateAnswer(ctx, ans); err != nil {
+			return err
+		}
+		return tx.AddEvent(ctx, event(a, inc.ID, ans.ID, "answer."+string(act), string(from), string(to), data, now))
+	})
+	if err != nil {
+		return model.Answer{}, err
+	}
+	return s.st.Answer(ctx, answerID)
+}
+
+// Tick records the warnings (75 % of a deadline) and breaches that have come due, each once: the pending
+// instant is cleared in the same transaction that writes the event, so a restart never repeats one.
+func (s *Service) Tick(ctx context.Context) (int, error) {
+	now := s.Now()
+	due, err := s.st.DueClocks(ctx, now, 500)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, d := range due {
+		recorded := false
+		err := s.st.WithTx(ctx, func(tx *store.Tx) error {
+			inc, err := tx.IncidentForUpdate(ctx, d.IncidentID)
+			if err != nil {
+				return err
+			}
+			at := inc.WarnAt
+			typ := "sla.warning"
+			if d.Breach {
+				at, typ = inc.BreachAt, "sla.breach"
+			}
+			if at == nil || at.After(now) {
+				return nil // already recorded by another instance, or re-armed
+			}
+			clock := "reaction"
+			if inc.FirstReactionAt != nil {
+				clock = "resolution"
+			}
+			if d.Breach {
+				inc.BreachAt = nil
+				if inc.WarnAt != nil { // a breach implies the warning: never warn after breaching
+					inc.WarnAt = nil
+				}
+			} else {
+				inc.WarnAt = nil
+			}
+			if err := tx.UpdateIncident(ctx, inc); err != nil {
+				return err
+			}
+			recorded = true
+			data := map[string]any{"clock": clock}
+			if inc.DueAt != nil {
+				data["due"] = inc.DueAt.Format(time.RFC3339)
+			}
+			return tx.AddEvent(ctx, event(model.SystemActor(), inc.ID, 0, typ, "", "", data, now))
+		})
+		if err != nil {
+			return n, fmt.Errorf("workflow: record deadline event for incident %d: %w", d.IncidentID, err)
+		}
+		if recorded {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// RunTicker calls Tick every interval until ctx ends.
+func (s *Service) RunTicker(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if n, err := s.Tick(ctx); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			s.log.Error("deadline ticker", "err", err)
+		} else if n > 0 {
+			s.log.Info("deadline events recorded", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
