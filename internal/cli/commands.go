@@ -1,0 +1,290 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"text/tabwriter"
+
+	"github.com/otklik/otklik/internal/auth"
+	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/store"
+)
+
+func commands() []Command {
+	return []Command{
+		{Name: "serve", Summary: "run the server (HTTP API, deadline ticker); --demo seeds a demo region", Run: runServe},
+		{Name: "migrate", Summary: "bring the database schema up to date", Run: runMigrate},
+		{Name: "import", Summary: "import data from files", Sub: []Command{
+			{Name: "messages", Summary: "import messages from a JSON Lines file", Run: runImportMessages},
+		}},
+		{Name: "user", Summary: "manage users", Sub: []Command{
+			{Name: "add", Summary: "add a user", Run: runUserAdd},
+			{Name: "list", Summary: "list users", Run: runUserList},
+			{Name: "set-password", Summary: "set a user's password", Run: runUserSetPassword},
+			{Name: "set-role", Summary: "change a user's role and binding", Run: runUserSetRole},
+		}},
+		{Name: "token", Summary: "manage API tokens", Sub: []Command{
+			{Name: "create", Summary: "mint an API token for a user and print it", Run: runTokenCreate},
+		}},
+		{Name: "version", Summary: "print the version", Run: runVersion},
+	}
+}
+
+// wrap adapts a command written as func(ctx, args, stdin, stdout, stderr) error.
+func wrap(f func(context.Context, []string, io.Reader, io.Writer, io.Writer) error) func(context.Context, []string, IO) error {
+	return func(ctx context.Context, args []string, io IO) error { return f(ctx, args, io.In, io.Out, io.Err) }
+}
+
+func runVersion(ctx context.Context, args []string, io IO) error {
+	fs := newFlags(io, "version", "version", "Print the version of this build and the schema version it migrates to.")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	fmt.Fprintf(io.Out, "otklik %s (schema %d, %s, %s/%s)\n", Version, store.SchemaVersion, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return nil
+}
+
+// openStore opens and migrates the database.
+func openStore(ctx context.Context, dsn string) (*store.Store, error) {
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func runMigrate(ctx context.Context, args []string, io IO) error {
+	fs := newFlags(io, "migrate", "migrate [--db URL]", `Apply the schema migrations embedded in this binary. Safe to repeat; serve runs it at start too.
+
+Example:
+  otklik migrate --db postgres://postgres@127.0.0.1:5432/otklik?sslmode=disable`)
+	db := dbFlag(fs, io)
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	v, err := st.Version(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(io.Out, "schema at version %d (%s)\n", v, st.Dialect())
+	return nil
+}
+
+// bindRole resolves --executor and --territory codes for a role.
+func bindRole(ctx context.Context, st *store.Store, role model.Role, executor, territory string) (int64, int64, error) {
+	if !role.Valid() {
+		return 0, 0, fmt.Errorf("--role: unknown role %q (one of admin, operator, moderator, executor, supervisor)", role)
+	}
+	refs, err := st.LoadRefs(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	var exID, terID int64
+	switch role {
+	case model.RoleExecutor:
+		if executor == "" {
+			return 0, 0, fmt.Errorf("--executor: required for the executor role (an executor code)")
+		}
+		e, ok := refs.ExecutorByCode(executor)
+		if !ok {
+			return 0, 0, fmt.Errorf("--executor: no executor with code %q", executor)
+		}
+		exID = e.ID
+	case model.RoleSupervisor:
+		if territory != "" {
+			t, ok := refs.TerritoryByOKTMO(territory)
+			if !ok {
+				return 0, 0, fmt.Errorf("--territory: no territory with OKTMO %q", territory)
+			}
+			terID = t.ID
+		}
+	}
+	if executor != "" && role != model.RoleExecutor {
+		return 0, 0, fmt.Errorf("--executor: only for the executor role")
+	}
+	if territory != "" && role != model.RoleSupervisor {
+		return 0, 0, fmt.Errorf("--territory: only for the supervisor role")
+	}
+	return exID, terID, nil
+}
+
+func runUserAdd(ctx context.Context, args []string, io IO) error {
+	fs := newFlags(io, "user add", "user add --login NAME --role ROLE [--name TEXT] [--password PW] [--executor CODE] [--territory OKTMO]",
+		`Add a user. Roles: admin, operator, moderator, executor (bound to one executor organisation by --executor),
+supervisor (bound to a territory by --territory, or to the whole region without it). Without --password the user
+can use API tokens only (see 'otklik token create').
+
+Example:
+  otklik user add --login ivanova --name "Иванова А. П." --role operator --password 'long secret'`)
+	db := dbFlag(fs, io)
+	login := fs.String("login", "", "login (required)")
+	name := fs.String("name", "", "full name")
+	role := fs.String("role", "", "role (required)")
+	pw := fs.String("password", "", "password (at least 8 characters)")
+	executor := fs.String("executor", "", "executor code, for the executor role")
+	territory := fs.String("territory", "", "territory OKTMO code, for a supervisor of one territory")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if *login == "" {
+		return fmt.Errorf("--login: required")
+	}
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	exID, terID, err := bindRole(ctx, st, model.Role(*role), *executor, *territory)
+	if err != nil {
+		return err
+	}
+	hash := ""
+	if *pw != "" {
+		if hash, err = auth.HashPassword(*pw); err != nil {
+			return fmt.Errorf("--password: %w", err)
+		}
+	}
+	id, err := st.CreateUser(ctx, model.User{Login: *login, Name: *name, Role: model.Role(*role), ExecutorID: exID, TerritoryID: terID}, hash)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(io.Out, "user %s added (id %d, role %s)\n", *login, id, *role)
+	return nil
+}
+
+func runUserList(ctx context.Context, args []string, io IO) error {
+	fs := newFlags(io, "user list", "user list [--db URL]", "List users with their roles and bindings.")
+	db := dbFlag(fs, io)
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	users, err := st.Users(ctx)
+	if err != nil {
+		return err
+	}
+	refs, err := st.LoadRefs(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(io.Out, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "LOGIN\tROLE\tBOUND TO\tNAME")
+	for _, u := range users {
+		bound := ""
+		if e, ok := refs.ExecutorByID(u.ExecutorID); ok {
+			bound = e.Code
+		} else if t, ok := refs.TerritoryByID(u.TerritoryID); ok {
+			bound = t.OKTMO
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Login, u.Role, bound, u.Name)
+	}
+	return tw.Flush()
+}
+
+func runUserSetPassword(ctx context.Context, args []string, io IO) error {
+	fs := newFlags(io, "user set-password", "user set-password --login NAME --password PW", "Set a user's password.")
+	db := dbFlag(fs, io)
+	login := fs.String("login", "", "login (required)")
+	pw := fs.String("password", "", "new password, at least 8 characters (required)")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if *login == "" {
+		return fmt.Errorf("--login: required")
+	}
+	hash, err := auth.HashPassword(*pw)
+	if err != nil {
+		return fmt.Errorf("--password: %w", err)
+	}
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.SetPassword(ctx, *login, hash); err != nil {
+		return err
+	}
+	fmt.Fprintf(io.Out, "password of %s changed\n", *login)
+	return nil
+}
+
+func runUserSetRole(ctx context.Context, args []string, io IO) error {
+	fs := newFlags(io, "user set-role", "user set-role --login NAME --role ROLE [--executor CODE] [--territory OKTMO]",
+		"Change a user's role and what it is bound to (see 'otklik user add --help').")
+	db := dbFlag(fs, io)
+	login := fs.String("login", "", "login (required)")
+	role := fs.String("role", "", "role (required)")
+	executor := fs.String("executor", "", "executor code, for the executor role")
+	territory := fs.String("territory", "", "territory OKTMO code, for a supervisor of one territory")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if *login == "" {
+		return fmt.Errorf("--login: required")
+	}
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	exID, terID, err := bindRole(ctx, st, model.Role(*role), *executor, *territory)
+	if err != nil {
+		return err
+	}
+	if err := st.SetRole(ctx, *login, model.Role(*role), exID, terID); err != nil {
+		return err
+	}
+	fmt.Fprintf(io.Out, "%s is now %s\n", *login, *role)
+	return nil
+}
+
+func runTokenCreate(ctx context.Context, args []string, io IO) error {
+	fs := newFlags(io, "token create", "token create --user LOGIN [--name TEXT]",
+		`Mint an API token for a user and print it alone on standard output. Only its hash is stored: keep it.
+
+Example:
+  T=$(otklik token create --user admin)
+  curl -H "Authorization: Bearer $T" localhost:8080/api/v1/incidents`)
+	db := dbFlag(fs, io)
+	login := fs.String("user", "", "login of the user (required)")
+	name := fs.String("name", "cli", "a label for the token")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if *login == "" {
+		return fmt.Errorf("--user: required")
+	}
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, _, err := st.UserByLogin(ctx, *login)
+	if err != nil {
+		return fmt.Errorf("--user: %w", err)
+	}
+	tok, hash, err := auth.NewToken()
+	if err != nil {
+		return err
+	}
+	if err := st.CreateToken(ctx, u.ID, hash, *name); err != nil {
+		return err
+	}
+	fmt.Fprintln(io.Out, tok)
+	return nil
+}

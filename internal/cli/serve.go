@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/otklik/otklik/internal/api"
+	"github.com/otklik/otklik/internal/demo"
+	"github.com/otklik/otklik/internal/workflow"
+)
+
+func newLogger(io IO, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %q is not one of debug, info, warn, error", level)
+	}
+	return slog.New(slog.NewTextHandler(io.Err, &slog.HandlerOptions{Level: l})), nil
+}
+
+func runServe(ctx context.Context, args []string, io IO) error {
+	fs := newFlags(io, "serve", "serve [--db URL] [--addr HOST:PORT] [--demo]",
+		`Run Otklik: migrate the database, start the HTTP server (REST API under /api/v1, /healthz) and the deadline
+ticker that records warnings (75 % of a deadline) and breaches. Stops gracefully on SIGINT or SIGTERM.
+
+With --demo, an empty database is first filled with a demo region (Irkutsk oblast: its municipalities,
+categories, executors, one user per role and a few hundred incidents in every state); the URL, the demo logins
+and an admin API token are printed. A database that already holds data is used as it is.
+
+Example:
+  otklik serve --demo
+  OTKLIK_DB=postgres://postgres@127.0.0.1:5432/otklik?sslmode=disable otklik serve --addr :9090`)
+	db := dbFlag(fs, io)
+	addr := fs.String("addr", envOr(io, "OTKLIK_ADDR", "localhost:8080"), "listen address (env OTKLIK_ADDR)")
+	withDemo := fs.Bool("demo", envOr(io, "OTKLIK_DEMO", "") == "1" || envOr(io, "OTKLIK_DEMO", "") == "true", "seed a demo region into an empty database (env OTKLIK_DEMO=1)")
+	tick := fs.Duration("tick", 30*time.Second, "how often the deadline ticker looks for warnings and breaches")
+	logLevel := fs.String("log-level", envOr(io, "OTKLIK_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env OTKLIK_LOG_LEVEL)")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if *tick < time.Second {
+		return fmt.Errorf("--tick: at least 1s")
+	}
+	log, err := newLogger(io, *logLevel)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	log.Info("database ready", "dialect", st.Dialect())
+	svc := workflow.New(st, workflow.WithLogger(log))
+
+	var seeded *demo.Report
+	if *withDemo {
+		rep, err := demo.Seed(ctx, st, demo.Options{Now: time.Now()})
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		seeded = &rep
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("--addr: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           api.New(svc, log),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	url := "http://" + displayAddr(ln.Addr().String())
+	fmt.Fprintf(io.Out, "Otklik is listening on %s\n", url)
+	if seeded != nil {
+		printDemo(io, url, *seeded)
+	}
+
+	tickCtx, stopTicker := context.WithCancel(ctx)
+	tickerDone := make(chan struct{})
+	go func() {
+		defer close(tickerDone)
+		svc.RunTicker(tickCtx, *tick)
+	}()
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	select {
+	case err := <-serveErr:
+		stopTicker()
+		<-tickerDone
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shutdownCtx)
+	stopTicker()
+	<-tickerDone
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func displayAddr(a string) string {
+	host, port, err := net.SplitHostPort(a)
+	if err != nil {
+		return a
+	}
+	if host == "" || host == "::" || host == "0.0.0.0" || host == "127.0.0.1" || host == "::1" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func printDemo(io IO, url string, rep demo.Report) {
+	if !rep.Seeded {
+		fmt.Fprintln(io.Out, "Demo: the database already holds data; nothing was seeded.")
+	} else {
+		fmt.Fprintf(io.Out, "Demo region seeded: %d territories, %d categories, %d executors, %d incidents.\n",
+			rep.Territories, rep.Categories, rep.Executors, rep.Incidents)
+		fmt.Fprintf(io.Out, "Demo logins (password %q):\n", demo.Password)
+		for _, u := range rep.Users {
+			fmt.Fprintf(io.Out, "  %-12s %s\n", u.Login, u.Role)
+		}
+	}
+	if rep.AdminToken != "" {
+		fmt.Fprintf(io.Out, "Admin API token: %s\n", rep.AdminToken)
+		fmt.Fprintf(io.Out, "Try: curl -H \"Authorization: Bearer %s\" %s/api/v1/incidents\n", rep.AdminToken, strings.TrimSuffix(url, "/"))
+	}
+}
