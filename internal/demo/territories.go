@@ -28,13 +28,6 @@ const (
 	KindMunicipalOkrug    = "municipal_okrug"
 )
 
-// Region constants of the demo region.
-const (
-	RegionCode     = "38"
-	RegionName     = "Иркутская область"
-	RegionTimeZone = "Asia/Irkutsk"
-)
-
 // Territory is one top-level municipality with the names residents use for it.
 //
 // Variants are extra forms of the territory's own name (colloquial or irregular
@@ -59,7 +52,7 @@ type Settlement struct {
 	Variants []string
 }
 
-func s(name string, variants ...string) Settlement {
+func settle(name string, variants ...string) Settlement {
 	return Settlement{Name: name, Variants: variants}
 }
 
@@ -90,7 +83,7 @@ var irkutskTerritories = []Territory{
 			"Свердловский район", "Октябрьский район", "Ленинский район", "Правобережный район",
 			"Левый берег", "Правый берег", "Левобережье", "Правобережье",
 			"Первомайский", "Университетский", "Ново-Ленино", "Синюшина гора", "Синюшиной горе", "Синюшину гору",
-			"Солнечный", "Ершовский", "Юбилейный", "Академгородок", "Лисиха", "Глазково", "Иркутск-2",
+			"Солнечный", "Ершовский", "Юбилейный", "Октябрьский", "Академгородок", "Лисиха", "Глазково", "Иркутск-2",
 			"Радищево", "Зелёный", "Топкинский", "Рабочее", "Жилкино", "Боково", "Предместье Рабочее",
 		},
 	},
@@ -98,7 +91,7 @@ var irkutskTerritories = []Territory{
 		OKTMO: "25703000", Name: "Ангарский городской округ", ShortName: "Ангарск", Kind: KindUrbanOkrug, Centre: "Ангарск",
 		Variants: []string{"Ангарский район", "Ангарский округ", "Ангарское МО", "АГО"},
 		Settlements: []Settlement{
-			s("Ангарск"), s("Мегет"), s("Одинск"), s("Савватеевка"), s("Китой"),
+			settle("Ангарск"), settle("Мегет"), settle("Одинск"), settle("Савватеевка"), settle("Китой"),
 		},
 		Districts: []string{"# микрорайон", "# мкр", "# квартал"},
 	},
@@ -121,7 +114,7 @@ var irkutskTerritories = []Territory{
 	{
 		OKTMO: "25733000", Name: "город Свирск", ShortName: "Свирск", Kind: KindUrbanOkrug, Centre: "Свирск",
 		Variants:    []string{"г. Свирск"},
-		Settlements: []Settlement{s("Макарьево")},
+		Settlements: []Settlement{settle("Макарьево")},
 	},
 	{
 		OKTMO: "25732000", Name: "город Тулун", ShortName: "Тулун", Kind: KindUrbanOkrug, Centre: "Тулун",
@@ -143,148 +136,148 @@ var irkutskTerritories = []Territory{
 	// --- Municipal districts and okrugs ---
 	{
 		OKTMO: "25601000", Name: "Аларский муниципальный район", ShortName: "Аларский район", Kind: KindMunicipalDistrict, Centre: "Кутулик",
-		Settlements: []Settlement{s("Кутулик"), s("Забитуй"), s("Аляты"), s("Бахтай")},
+		Settlements: []Settlement{settle("Кутулик"), settle("Забитуй"), settle("Аляты"), settle("Бахтай")},
 	},
 	{
 		OKTMO: "25604000", Name: "Балаганский муниципальный округ", ShortName: "Балаганский округ", Kind: KindMunicipalOkrug, Centre: "Балаганск",
 		Variants:    []string{"Балаганский район"},
-		Settlements: []Settlement{s("Балаганск"), s("Коновалово"), s("Шарагай"), s("Тарнополь")},
+		Settlements: []Settlement{settle("Балаганск"), settle("Коновалово"), settle("Шарагай"), settle("Тарнополь")},
 	},
 	{
 		OKTMO: "25607000", Name: "Баяндаевский муниципальный район", ShortName: "Баяндаевский район", Kind: KindMunicipalDistrict, Centre: "Баяндай", // checked
-		Settlements: []Settlement{s("Баяндай"), s("Половинка"), s("Хогот")},
+		Settlements: []Settlement{settle("Баяндай"), settle("Половинка"), settle("Хогот")},
 	},
 	{
 		OKTMO: "25605000", Name: "Бодайбинский муниципальный район", ShortName: "Бодайбинский район", Kind: KindMunicipalDistrict, Centre: "Бодайбо",
-		Settlements: []Settlement{s("Бодайбо"), s("Мамакан"), s("Балахнинский"), s("Артёмовский"), s("Кропоткин")},
+		Settlements: []Settlement{settle("Бодайбо"), settle("Мамакан"), settle("Балахнинский"), settle("Артёмовский"), settle("Кропоткин")},
 	},
 	{
 		OKTMO: "25609000", Name: "Боханский муниципальный район", ShortName: "Боханский район", Kind: KindMunicipalDistrict, Centre: "Бохан",
-		Settlements: []Settlement{s("Бохан"), s("Тихоновка"), s("Олонки"), s("Новая Ида")},
+		Settlements: []Settlement{settle("Бохан"), settle("Тихоновка"), settle("Олонки"), settle("Новая Ида")},
 	},
 	{
 		OKTMO: "25606000", Name: "Братский муниципальный район", ShortName: "Братский район", Kind: KindMunicipalDistrict, Centre: "Братск",
-		Settlements: []Settlement{s("Вихоревка"), s("Кобляково"), s("Покосное"), s("Тангуй"), s("Карахун")},
+		Settlements: []Settlement{settle("Вихоревка"), settle("Кобляково"), settle("Покосное"), settle("Тангуй"), settle("Карахун")},
 	},
 	{
 		OKTMO: "25610000", Name: "Жигаловский муниципальный округ", ShortName: "Жигаловский округ", Kind: KindMunicipalOkrug, Centre: "Жигалово",
 		Variants:    []string{"Жигаловский район"},
-		Settlements: []Settlement{s("Жигалово"), s("Знаменка"), s("Тутура")},
+		Settlements: []Settlement{settle("Жигалово"), settle("Знаменка"), settle("Тутура")},
 	},
 	{
 		OKTMO: "25611000", Name: "Заларинский муниципальный округ", ShortName: "Заларинский округ", Kind: KindMunicipalOkrug, Centre: "Залари",
 		Variants:    []string{"Заларинский район"},
-		Settlements: []Settlement{s("Залари"), s("Тыреть"), s("Хор-Тагна"), s("Троицк")},
+		Settlements: []Settlement{settle("Залари"), settle("Тыреть"), settle("Хор-Тагна"), settle("Троицк")},
 	},
 	{
 		OKTMO: "25613000", Name: "Зиминский муниципальный район", ShortName: "Зиминский район", Kind: KindMunicipalDistrict, Centre: "Зима",
-		Settlements: []Settlement{s("Ухтуй"), s("Батама"), s("Харайгун")},
+		Settlements: []Settlement{settle("Ухтуй"), settle("Батама"), settle("Харайгун")},
 	},
 	{
 		OKTMO: "25612000", Name: "Иркутский муниципальный округ", ShortName: "Иркутский округ", Kind: KindMunicipalOkrug, Centre: "Иркутск",
 		Variants: []string{"Иркутский район", "Иркутское районное МО", "Иркутский муниципальный район"},
 		Settlements: []Settlement{
-			s("Хомутово"), s("Марково"), s("Смоленщина"), s("Листвянка"), s("Оёк"), s("Мамоны"),
-			s("Молодёжный"), s("Большая Речка"), s("Урик"), s("Пивовариха"), s("Уриковское"),
-			s("Большое Голоустное"), s("Дзержинск"), s("Грановщина"), s("Максимовщина"),
+			settle("Хомутово"), settle("Марково"), settle("Смоленщина"), settle("Листвянка"), settle("Оёк"), settle("Мамоны"),
+			settle("Молодёжный"), settle("Большая Речка"), settle("Урик"), settle("Пивовариха"), settle("Уриковское"),
+			settle("Большое Голоустное"), settle("Дзержинск"), settle("Грановщина"), settle("Максимовщина"),
 		},
 	},
 	{
 		OKTMO: "25614000", Name: "Казачинско-Ленский муниципальный район", ShortName: "Казачинско-Ленский район", Kind: KindMunicipalDistrict, Centre: "Казачинское",
-		Settlements: []Settlement{s("Казачинское"), s("Магистральный"), s("Улькан")},
+		Settlements: []Settlement{settle("Казачинское"), settle("Магистральный"), settle("Улькан")},
 	},
 	{
 		OKTMO: "25615000", Name: "Катангский муниципальный район", ShortName: "Катангский район", Kind: KindMunicipalDistrict, Centre: "Ербогачён",
 		Variants:    []string{"Катанга", "Катанге"},
-		Settlements: []Settlement{s("Ербогачён"), s("Преображенка"), s("Подволошино")},
+		Settlements: []Settlement{settle("Ербогачён"), settle("Преображенка"), settle("Подволошино")},
 	},
 	{
 		OKTMO: "25616000", Name: "Качугский муниципальный округ", ShortName: "Качугский округ", Kind: KindMunicipalOkrug, Centre: "Качуг",
 		Variants:    []string{"Качугский район"},
-		Settlements: []Settlement{s("Качуг"), s("Бирюлька"), s("Манзурка")},
+		Settlements: []Settlement{settle("Качуг"), settle("Бирюлька"), settle("Манзурка")},
 	},
 	{
 		OKTMO: "25620000", Name: "Киренский муниципальный округ", ShortName: "Киренский округ", Kind: KindMunicipalOkrug, Centre: "Киренск",
 		Variants:    []string{"Киренский район"},
-		Settlements: []Settlement{s("Киренск"), s("Алексеевск"), s("Коршуновский")},
+		Settlements: []Settlement{settle("Киренск"), settle("Алексеевск"), settle("Коршуновский")},
 	},
 	{
 		OKTMO: "25622000", Name: "Куйтунский муниципальный район", ShortName: "Куйтунский район", Kind: KindMunicipalDistrict, Centre: "Куйтун",
-		Settlements: []Settlement{s("Куйтун"), s("Харик"), s("Карымск"), s("Уян")},
+		Settlements: []Settlement{settle("Куйтун"), settle("Харик"), settle("Карымск"), settle("Уян")},
 	},
 	{
 		OKTMO: "25623000", Name: "Мамско-Чуйский муниципальный район", ShortName: "Мамско-Чуйский район", Kind: KindMunicipalDistrict, Centre: "Мама",
-		Settlements: []Settlement{s("Мама"), s("Луговский"), s("Витимский"), s("Согдиондон")},
+		Settlements: []Settlement{settle("Мама"), settle("Луговский"), settle("Витимский"), settle("Согдиондон")},
 	},
 	{
 		OKTMO: "25624000", Name: "Нижнеилимский муниципальный округ", ShortName: "Нижнеилимский округ", Kind: KindMunicipalOkrug, Centre: "Железногорск-Илимский",
 		Variants:    []string{"Нижнеилимский район"},
-		Settlements: []Settlement{s("Железногорск-Илимский", "Железногорск", "Железногорске", "Железногорска"), s("Новая Игирма"), s("Рудногорск"), s("Радищев")},
+		Settlements: []Settlement{settle("Железногорск-Илимский", "Железногорск", "Железногорске", "Железногорска"), settle("Новая Игирма"), settle("Рудногорск"), settle("Радищев")},
 	},
 	{
 		OKTMO: "25628000", Name: "Нижнеудинский муниципальный район", ShortName: "Нижнеудинский район", Kind: KindMunicipalDistrict, Centre: "Нижнеудинск",
-		Settlements: []Settlement{s("Нижнеудинск"), s("Алзамай"), s("Шумский"), s("Порог")},
+		Settlements: []Settlement{settle("Нижнеудинск"), settle("Алзамай"), settle("Шумский"), settle("Порог")},
 	},
 	{
 		OKTMO: "25629000", Name: "Нукутский муниципальный округ", ShortName: "Нукутский округ", Kind: KindMunicipalOkrug, Centre: "Новонукутский",
 		Variants:    []string{"Нукутский район"},
-		Settlements: []Settlement{s("Новонукутский"), s("Закулей"), s("Хадахан")},
+		Settlements: []Settlement{settle("Новонукутский"), settle("Закулей"), settle("Хадахан")},
 	},
 	{
 		OKTMO: "25630000", Name: "Ольхонский муниципальный район", ShortName: "Ольхонский район", Kind: KindMunicipalDistrict, Centre: "Еланцы",
 		Variants:    []string{"Ольхон", "Ольхоне", "Ольхона"},
-		Settlements: []Settlement{s("Еланцы", "Еланцах"), s("Хужир"), s("Сахюрта", "МРС")},
+		Settlements: []Settlement{settle("Еланцы", "Еланцах"), settle("Хужир"), settle("Сахюрта", "МРС")},
 	},
 	{
 		OKTMO: "25631000", Name: "Осинский муниципальный район", ShortName: "Осинский район", Kind: KindMunicipalDistrict, Centre: "Оса",
-		Settlements: []Settlement{s("Оса"), s("Обуса"), s("Майск")},
+		Settlements: []Settlement{settle("Оса"), settle("Обуса"), settle("Майск")},
 	},
 	{
 		OKTMO: "25634000", Name: "Слюдянский муниципальный район", ShortName: "Слюдянский район", Kind: KindMunicipalDistrict, Centre: "Слюдянка",
-		Settlements: []Settlement{s("Слюдянка"), s("Байкальск"), s("Култук"), s("Утулик"), s("Быстрая")},
+		Settlements: []Settlement{settle("Слюдянка"), settle("Байкальск"), settle("Култук"), settle("Утулик"), settle("Быстрая")},
 	},
 	{
 		OKTMO: "25636000", Name: "Тайшетский муниципальный округ", ShortName: "Тайшетский округ", Kind: KindMunicipalOkrug, Centre: "Тайшет",
 		Variants:    []string{"Тайшетский район"},
-		Settlements: []Settlement{s("Тайшет"), s("Бирюсинск"), s("Юрты"), s("Шиткино"), s("Квиток")},
+		Settlements: []Settlement{settle("Тайшет"), settle("Бирюсинск"), settle("Юрты"), settle("Шиткино"), settle("Квиток")},
 	},
 	{
 		OKTMO: "25638000", Name: "Тулунский муниципальный район", ShortName: "Тулунский район", Kind: KindMunicipalDistrict, Centre: "Тулун", // checked
-		Settlements: []Settlement{s("Будагово"), s("Алгатуй"), s("Писарево"), s("Гадалей")},
+		Settlements: []Settlement{settle("Будагово"), settle("Алгатуй"), settle("Писарево"), settle("Гадалей")},
 	},
 	{
 		OKTMO: "25640000", Name: "Усольский муниципальный район", ShortName: "Усольский район", Kind: KindMunicipalDistrict, Centre: "Усолье-Сибирское",
-		Settlements: []Settlement{s("Белореченский"), s("Мишелевка"), s("Тельма"), s("Мальта"), s("Средний"), s("Тайтурка")},
+		Settlements: []Settlement{settle("Белореченский"), settle("Мишелевка"), settle("Тельма"), settle("Мальта"), settle("Средний"), settle("Тайтурка")},
 	},
 	{
 		OKTMO: "25642000", Name: "Усть-Илимский муниципальный округ", ShortName: "Усть-Илимский округ", Kind: KindMunicipalOkrug, Centre: "Усть-Илимск",
 		Variants:    []string{"Усть-Илимский район"},
-		Settlements: []Settlement{s("Железнодорожный"), s("Невон"), s("Бадарма"), s("Эдучанка")},
+		Settlements: []Settlement{settle("Железнодорожный"), settle("Невон"), settle("Бадарма"), settle("Эдучанка")},
 	},
 	{
 		OKTMO: "25644000", Name: "Усть-Кутский муниципальный район", ShortName: "Усть-Кутский район", Kind: KindMunicipalDistrict, Centre: "Усть-Кут",
-		Settlements: []Settlement{s("Усть-Кут", "Усть Кут"), s("Звёздный"), s("Ния"), s("Янталь")},
+		Settlements: []Settlement{settle("Усть-Кут", "Усть Кут"), settle("Звёздный"), settle("Ния"), settle("Янталь")},
 	},
 	{
 		OKTMO: "25646000", Name: "Усть-Удинский муниципальный район", ShortName: "Усть-Удинский район", Kind: KindMunicipalDistrict, Centre: "Усть-Уда", // checked
-		Settlements: []Settlement{s("Усть-Уда"), s("Подволочное"), s("Молька")},
+		Settlements: []Settlement{settle("Усть-Уда"), settle("Подволочное"), settle("Молька")},
 	},
 	{
 		OKTMO: "25648000", Name: "Черемховский муниципальный район", ShortName: "Черемховский район", Kind: KindMunicipalDistrict, Centre: "Черемхово",
-		Settlements: []Settlement{s("Михайловка"), s("Голуметь"), s("Алёхино"), s("Парфеново")},
+		Settlements: []Settlement{settle("Михайловка"), settle("Голуметь"), settle("Алёхино"), settle("Парфеново")},
 	},
 	{
 		OKTMO: "25650000", Name: "Чунский муниципальный округ", ShortName: "Чунский округ", Kind: KindMunicipalOkrug, Centre: "Чунский",
 		Variants:    []string{"Чунский район"},
-		Settlements: []Settlement{s("Чунский"), s("Октябрьский"), s("Лесогорск"), s("Чуна")},
+		Settlements: []Settlement{settle("Чунский"), settle("Октябрьский"), settle("Лесогорск"), settle("Чуна")},
 	},
 	{
 		OKTMO: "25651000", Name: "Шелеховский муниципальный район", ShortName: "Шелеховский район", Kind: KindMunicipalDistrict, Centre: "Шелехов",
-		Settlements: []Settlement{s("Шелехов"), s("Баклаши"), s("Большой Луг"), s("Олха"), s("Подкаменная"), s("Моты")},
+		Settlements: []Settlement{settle("Шелехов"), settle("Баклаши"), settle("Большой Луг"), settle("Олха"), settle("Подкаменная"), settle("Моты")},
 	},
 	{
 		OKTMO: "25657000", Name: "Эхирит-Булагатский муниципальный район", ShortName: "Эхирит-Булагатский район", Kind: KindMunicipalDistrict, Centre: "Усть-Ордынский",
 		Variants:    []string{"Усть-Орда", "Усть-Орде", "Усть-Орды"},
-		Settlements: []Settlement{s("Усть-Ордынский"), s("Олзоны")},
+		Settlements: []Settlement{settle("Усть-Ордынский"), settle("Олзоны")},
 	},
 }
