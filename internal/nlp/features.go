@@ -1,0 +1,172 @@
+package nlp
+
+import (
+	"fmt"
+	"unicode/utf8"
+)
+
+// FeatureConfig says which features a Featurizer extracts. It is stored in
+// every model file, so a model always featurises the way it was trained.
+type FeatureConfig struct {
+	// Bits is the size of the hashed feature space: 2^Bits buckets (10..24).
+	Bits uint8
+	// WordNgrams is 1 for stemmed word unigrams only, 2 to add bigrams.
+	WordNgrams uint8
+	// MinN and MaxN bound the character n-grams taken from every word,
+	// with "<" and ">" marking the word's edges (fastText style). MaxN = 0
+	// disables character n-grams.
+	MinN, MaxN uint8
+	// DropStopWords leaves Russian function words out of the unigrams (they
+	// still take part in bigrams and character n-grams).
+	DropStopWords bool
+}
+
+// DefaultFeatureConfig is what Train uses when TrainOptions.Features is zero.
+var DefaultFeatureConfig = FeatureConfig{Bits: 20, WordNgrams: 2, MinN: 3, MaxN: 5}
+
+// Validate reports a configuration that cannot work.
+func (c FeatureConfig) Validate() error {
+	switch {
+	case c.Bits < 10 || c.Bits > 24:
+		return fmt.Errorf("nlp: feature bits %d out of range 10..24", c.Bits)
+	case c.WordNgrams < 1 || c.WordNgrams > 2:
+		return fmt.Errorf("nlp: word n-grams %d out of range 1..2", c.WordNgrams)
+	case c.MaxN > 8 || (c.MaxN > 0 && (c.MinN < 1 || c.MinN > c.MaxN)):
+		return fmt.Errorf("nlp: char n-gram range %d..%d invalid", c.MinN, c.MaxN)
+	}
+	return nil
+}
+
+// Buckets is the number of hashed feature buckets, 2^Bits.
+func (c FeatureConfig) Buckets() int { return 1 << c.Bits }
+
+// Featurizer turns a text into hashed feature indexes. It owns reusable
+// buffers and a stem cache, so it is NOT safe for concurrent use: use one
+// Featurizer per goroutine (Model does this internally with a pool).
+type Featurizer struct {
+	cfg   FeatureConfig
+	mask  uint32
+	stem  *Stemmer
+	norm  []byte
+	toks  []Token
+	hword []uint32
+}
+
+// NewFeaturizer returns a Featurizer for cfg with a stem cache of
+// DefaultStemCache words. It panics on an invalid cfg (a programming error;
+// call cfg.Validate for configurations from outside).
+func NewFeaturizer(cfg FeatureConfig) *Featurizer {
+	if err := cfg.Validate(); err != nil {
+		panic(err)
+	}
+	return &Featurizer{
+		cfg:  cfg,
+		mask: uint32(cfg.Buckets() - 1),
+		stem: NewStemmer(DefaultStemCache),
+	}
+}
+
+// Config returns the Featurizer's configuration.
+func (f *Featurizer) Config() FeatureConfig { return f.cfg }
+
+// Hash seeds per feature family, so that the word "дом" and the character
+// trigram "дом" land in different buckets.
+const (
+	seedWord   uint32 = 2166136261
+	seedBigram uint32 = 0x9E3779B1
+	seedChar   uint32 = 0x85EBCA6B
+	fnvPrime   uint32 = 16777619
+)
+
+func fnvString(h uint32, s string) uint32 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+// fmix is the MurmurHash3 finaliser: it spreads FNV's weak low bits.
+func fmix(h uint32) uint32 {
+	h ^= h >> 16
+	h *= 0x85EBCA6B
+	h ^= h >> 13
+	h *= 0xC2B2AE35
+	h ^= h >> 16
+	return h
+}
+
+// Features appends the hashed features of text to dst and returns it:
+// stemmed word unigrams, bigrams of stems, and character n-grams of every
+// normalised word, each as a bucket index in [0, 2^Bits). Repeated features
+// are repeated in the output. After warm-up (buffers grown, stems cached)
+// it makes one allocation per call at most (the normalised text).
+func (f *Featurizer) Features(text string, dst []uint32) []uint32 {
+	f.norm = AppendNormalised(f.norm[:0], text)
+	s := string(f.norm)
+	f.toks = AppendTokens(f.toks[:0], s)
+	f.hword = f.hword[:0]
+	for _, t := range f.toks {
+		w := t.Text
+		if t.Kind == KindWord {
+			w = f.stem.Stem(w)
+		}
+		hw := fnvString(seedWord, w)
+		f.hword = append(f.hword, hw)
+		if !(f.cfg.DropStopWords && t.Kind == KindWord && IsStopWord(t.Text)) {
+			dst = append(dst, fmix(hw)&f.mask)
+		}
+		if f.cfg.MaxN > 0 && t.Kind == KindWord {
+			dst = f.appendCharNgrams(dst, t.Text)
+		}
+	}
+	if f.cfg.WordNgrams >= 2 {
+		for i := 1; i < len(f.hword); i++ {
+			h := (f.hword[i-1]*seedBigram ^ f.hword[i]) + seedBigram
+			dst = append(dst, fmix(h)&f.mask)
+		}
+	}
+	return dst
+}
+
+// appendCharNgrams adds the n-grams (MinN..MaxN runes) of "<w>".
+func (f *Featurizer) appendCharNgrams(dst []uint32, w string) []uint32 {
+	minN, maxN := int(f.cfg.MinN), int(f.cfg.MaxN)
+	// Walk start positions: -1 is the virtual "<".
+	for start := -1; start < len(w); {
+		h := seedChar
+		n := 0
+		if start < 0 {
+			h = (h ^ '<') * fnvPrime
+			n = 1
+		}
+		pos := max(start, 0)
+		for n < maxN {
+			if pos >= len(w) {
+				// The virtual ">" closes the word.
+				h = (h ^ '>') * fnvPrime
+				n++
+				if n >= minN {
+					dst = append(dst, fmix(h^uint32(n))&f.mask)
+				}
+				break
+			}
+			_, size := utf8.DecodeRuneInString(w[pos:])
+			for k := 0; k < size; k++ {
+				h = (h ^ uint32(w[pos+k])) * fnvPrime
+			}
+			pos += size
+			n++
+			if n >= minN {
+				dst = append(dst, fmix(h^uint32(n))&f.mask)
+			}
+		}
+		if start < 0 {
+			start = 0
+		} else {
+			_, size := utf8.DecodeRuneInString(w[start:])
+			start += size
+		}
+	}
+	return dst
+}
