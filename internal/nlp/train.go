@@ -16,14 +16,13 @@ import (
 type TrainOptions struct {
 	// Features selects the features; zero means DefaultFeatureConfig.
 	Features FeatureConfig
-	// Epochs over the training data (default 6).
+	// Epochs over the training data (default 10).
 	Epochs int
-	// LearningRate is AdaGrad's base step (default 0.4).
+	// LearningRate is AdaGrad's base step (default 0.1).
 	LearningRate float64
 	// ClassWeightPower weights each example by (n/(K·n_label))^power:
 	// 0 trains unweighted, 1 fully balances classes, values in between
-	// trade accuracy for macro-F1 (default 0; set a negative value for 0
-	// explicitly is not needed).
+	// trade accuracy for macro-F1 (default 0).
 	ClassWeightPower float64
 	// CalibrationFraction of the examples (chosen by a hash of the text) is
 	// held out to fit the softmax temperature (default 0.1; negative
@@ -46,10 +45,10 @@ func (o TrainOptions) withDefaults() TrainOptions {
 		o.Features = DefaultFeatureConfig
 	}
 	if o.Epochs <= 0 {
-		o.Epochs = 6
+		o.Epochs = 10
 	}
 	if o.LearningRate <= 0 {
-		o.LearningRate = 0.4
+		o.LearningRate = 0.1
 	}
 	if o.CalibrationFraction == 0 {
 		o.CalibrationFraction = 0.1
