@@ -190,8 +190,8 @@ type view struct {
 	table      *yearTable
 }
 
-func (c *Calendar) view() *view {
-	v := &view{c: c, loc: c.Location, week: c.Weekdays, ls: c.LunchStart, le: c.LunchEnd}
+func (c *Calendar) view() view {
+	v := view{c: c, loc: c.Location, week: c.Weekdays, ls: c.LunchStart, le: c.LunchEnd}
 	if v.loc == nil {
 		v.loc = time.UTC
 	}
@@ -251,20 +251,22 @@ func (v *view) spans(d Date, buf *[2]Span) []Span {
 		}
 	}
 	out := buf[:0]
-	add := func(from, to Clock) {
-		if from >= to {
-			return
-		}
-		f, t := d.At(from, v.loc), d.At(to, v.loc)
-		if t.After(f) {
-			out = append(out, Span{f, t})
-		}
-	}
 	if v.ls == v.le {
-		add(v.start, end)
+		out = v.appendSpan(out, d, v.start, end)
 	} else {
-		add(v.start, min(v.ls, end))
-		add(max(v.le, v.start), end)
+		out = v.appendSpan(out, d, v.start, min(v.ls, end))
+		out = v.appendSpan(out, d, max(v.le, v.start), end)
+	}
+	return out
+}
+
+func (v *view) appendSpan(out []Span, d Date, from, to Clock) []Span {
+	if from >= to {
+		return out
+	}
+	f, t := d.At(from, v.loc), d.At(to, v.loc)
+	if t.After(f) {
+		out = append(out, Span{f, t})
 	}
 	return out
 }
