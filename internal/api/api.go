@@ -1,0 +1,188 @@
+// Package api serves Otklik's REST JSON API under /api/v1 and the health check /healthz.
+//
+// Every /api/v1 route except the OpenAPI document needs "Authorization: Bearer <token>"; the token's user becomes
+// the actor of whatever the request does, and the lifecycle rules of package model decide what that actor may see
+// and do. Errors are JSON {"error":{"code":…,"message":…,"field":…}}. An incident that the caller may not see is
+// reported as not found (404), never as forbidden, so that an executor cannot probe another organisation's
+// incidents; an action on a visible incident that the caller's role may not perform is forbidden (403).
+package api
+
+import (
+	"context"
+	_ "embed"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/otklik/otklik/internal/auth"
+	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/workflow"
+)
+
+// Body size limits.
+const (
+	MaxBody         = 1 << 20 // 1 MiB: every request body but the message batch
+	MaxMessagesBody = 8 << 20 // 8 MiB: POST /api/v1/messages
+	MaxBatch        = 1000    // messages per POST /api/v1/messages
+	MaxListLimit    = 500
+)
+
+//go:embed openapi.json
+var openAPIDoc []byte
+
+// route is one entry of the route table: it registers the handler and is checked against the OpenAPI document.
+type route struct {
+	Method string
+	Path   string
+	Public bool // no token needed
+	Handle func(s *server, w http.ResponseWriter, r *http.Request)
+}
+
+// routes is the API: every handler is registered from this table and nowhere else.
+var routes = []route{
+	{"GET", "/healthz", true, (*server).health},
+	{"GET", "/api/v1/openapi.json", true, (*server).openAPI},
+	{"GET", "/api/v1/incidents", false, (*server).listIncidents},
+	{"GET", "/api/v1/incidents/{id}", false, (*server).getIncident},
+	{"POST", "/api/v1/incidents/{id}/actions/{action}", false, (*server).incidentAction},
+	{"POST", "/api/v1/incidents/{id}/answers", false, (*server).createAnswer},
+	{"GET", "/api/v1/answers", false, (*server).listAnswers},
+	{"GET", "/api/v1/answers/{id}", false, (*server).getAnswer},
+	{"POST", "/api/v1/answers/{id}/actions/{action}", false, (*server).answerAction},
+	{"POST", "/api/v1/messages", false, (*server).postMessages},
+	{"GET", "/api/v1/executors", false, (*server).listExecutors},
+	{"GET", "/api/v1/categories", false, (*server).listCategories},
+	{"GET", "/api/v1/territories", false, (*server).listTerritories},
+	{"GET", "/api/v1/users", false, (*server).listUsers},
+	{"GET", "/api/v1/stats", false, (*server).stats},
+}
+
+type server struct {
+	svc *workflow.Service
+	log *slog.Logger
+}
+
+// New returns the HTTP handler of the API over the workflow service.
+func New(svc *workflow.Service, logger *slog.Logger) http.Handler {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	s := &server{svc: svc, log: logger}
+	mux := http.NewServeMux()
+	methods := map[string][]string{}
+	for _, rt := range routes {
+		h := s.wrap(rt)
+		mux.Handle(rt.Method+" "+rt.Path, h)
+		methods[rt.Path] = append(methods[rt.Path], rt.Method)
+	}
+	// A path that exists with another method: 405 in JSON with the Allow header (the method patterns above are
+	// more specific and win for the methods they name).
+	for path, ms := range methods {
+		allow := strings.Join(append(ms, "HEAD"), ", ")
+		if !contains(ms, "GET") {
+			allow = strings.Join(ms, ", ")
+		}
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "method "+r.Method+" is not allowed here; allowed: "+allow, "")
+		})
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "not_found", "no such route: "+r.URL.Path, "")
+	})
+	return s.recoverer(mux)
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+type actorKey struct{}
+
+func actorFrom(ctx context.Context) model.Actor {
+	a, _ := ctx.Value(actorKey{}).(model.Actor)
+	return a
+}
+
+// wrap adds authentication (unless the route is public) and an access log line.
+func (s *server) wrap(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			s.log.LogAttrs(r.Context(), slog.LevelDebug, "request", slog.String("method", r.Method),
+				slog.String("path", r.URL.Path), slog.Int("status", sw.status), slog.Duration("took", time.Since(start)))
+		}()
+		if !rt.Public {
+			tok, ok := auth.BearerToken(r.Header.Get("Authorization"))
+			if !ok {
+				sw.Header().Set("WWW-Authenticate", `Bearer realm="otklik"`)
+				writeError(sw, http.StatusUnauthorized, "unauthorized", "missing bearer token: send Authorization: Bearer <token>", "")
+				return
+			}
+			u, err := s.svc.Store().UserByToken(r.Context(), auth.HashToken(tok))
+			if err != nil {
+				if isNotFound(err) {
+					sw.Header().Set("WWW-Authenticate", `Bearer realm="otklik", error="invalid_token"`)
+					writeError(sw, http.StatusUnauthorized, "unauthorized", "unknown or revoked token", "")
+					return
+				}
+				s.fail(sw, r, err)
+				return
+			}
+			r = r.WithContext(context.WithValue(r.Context(), actorKey{}, model.ActorOf(u)))
+		}
+		rt.Handle(s, sw, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// recoverer turns a panic into a logged 500 so that one bad request never takes the server down.
+func (s *server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("api: panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				writeError(w, http.StatusInternalServerError, "internal", "internal error", "")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *server) health(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	if err := s.svc.Store().Ping(ctx); err != nil {
+		s.log.Warn("health check failed", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *server) openAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	_, _ = w.Write(openAPIDoc)
+}
