@@ -108,19 +108,18 @@ const (
 
 // russiaDecreed holds the years fixed by Government decrees (read-only).
 //
-// 2025: Government decree of 4 October 2024 No. 1335. New Year holidays 1–8
-// January; the days off of Sat 4 Jan and Sun 5 Jan go to Fri 2 May and Wed 31 Dec;
-// the weekend holidays 23 February (Sun) and 8 March (Sat) give Thu 8 May and
-// Fri 13 June off; Sat 1 November is a working (and shortened) day, Mon 3 November
-// is off. 247 working days, 1972 hours at 40 hours a week.
+// 2025: Government decree of 4 October 2024 No. 1335. Days off moved from Sat
+// 4 Jan to Fri 2 May, from Sun 5 Jan to Wed 31 Dec, from Sun 23 Feb to Thu 8 May,
+// from Sat 8 Mar to Fri 13 Jun, from Sat 1 Nov to Mon 3 Nov (1 November is a
+// working, pre-holiday short Saturday). Short days 7 Mar, 30 Apr, 11 Jun, 1 Nov.
+// 247 working days, 1972 hours at 40 hours a week.
 //
-// 2026: Government decree on moving days off in 2026 (autumn 2025). The days off
-// of Sat 3 Jan and Sun 4 Jan go to Fri 9 Jan and Thu 31 Dec; 8 March (Sun) and
-// 9 May (Sat) move by the Labour Code to Mon 9 March and Mon 11 May. 247 working
-// days, 1972 hours at 40 hours a week.
+// 2026: Government decree signed 24 September 2025. Days off moved from Sat 3 Jan
+// to Fri 9 Jan and from Sun 4 Jan to Thu 31 Dec; 8 March (Sun) and 9 May (Sat)
+// move by the Labour Code to Mon 9 March and Mon 11 May. Short days 30 Apr,
+// 8 May, 11 Jun, 3 Nov. 247 working days, 1972 hours at 40 hours a week.
 //
-// Both tables were written from knowledge of the decrees; the tests pin the
-// yearly and monthly totals of the published calendars.
+// The tests pin these yearly and monthly totals of the published calendars.
 var russiaDecreed = map[int]*yearTable{
 	2025: decreedYear(2025,
 		[]string{"01-01", "01-02", "01-03", "01-04", "01-05", "01-06", "01-07", "01-08",
