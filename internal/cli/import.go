@@ -102,9 +102,11 @@ func ImportMessages(ctx context.Context, svc *workflow.Service, r io.Reader, err
 		batch = batch[:0]
 		return nil
 	}
+	lineNo := 0 // physical line number, blank lines included
 	for {
 		line, err := readLine(br, maxImportLine)
 		if len(line) > 0 || err == nil {
+			lineNo++
 			rep.Lines++
 			if onBytes != nil {
 				onBytes(len(line) + 1)
@@ -113,23 +115,23 @@ func ImportMessages(ctx context.Context, svc *workflow.Service, r io.Reader, err
 			switch {
 			case errors.Is(err, errLineTooLong):
 				rep.Bad++
-				fmt.Fprintf(errw, "line %d: longer than %d bytes, skipped\n", rep.Lines, maxImportLine)
+				fmt.Fprintf(errw, "line %d: longer than %d bytes, skipped\n", lineNo, maxImportLine)
 			case len(trimmed) == 0:
 				rep.Lines-- // blank lines are not counted
 			default:
 				m, perr := ParseImportLine(trimmed, refs)
 				if perr != nil {
 					rep.Bad++
-					fmt.Fprintf(errw, "line %d: %v, skipped\n", rep.Lines, perr)
+					fmt.Fprintf(errw, "line %d: %v, skipped\n", lineNo, perr)
 					break
 				}
 				key := m.Source + "\x00" + m.ExternalID
 				if first, ok := seen[key]; ok {
 					rep.Duplicates++
-					fmt.Fprintf(errw, "line %d: repeats external_id %q of line %d, skipped\n", rep.Lines, m.ExternalID, first)
+					fmt.Fprintf(errw, "line %d: repeats external_id %q of line %d, skipped\n", lineNo, m.ExternalID, first)
 					break
 				}
-				seen[key] = rep.Lines
+				seen[key] = lineNo
 				batch = append(batch, m)
 				if len(batch) >= batchSize {
 					if err := flush(); err != nil {
@@ -142,7 +144,7 @@ func ImportMessages(ctx context.Context, svc *workflow.Service, r io.Reader, err
 			break
 		}
 		if err != nil && !errors.Is(err, errLineTooLong) {
-			return rep, fmt.Errorf("read line %d: %w", rep.Lines+1, err)
+			return rep, fmt.Errorf("read line %d: %w", lineNo+1, err)
 		}
 		if ctx.Err() != nil {
 			return rep, ctx.Err()

@@ -243,7 +243,7 @@ func (s *Service) Act(ctx context.Context, a model.Actor, id int64, act model.Ac
 			data["from"], data["to"] = inc.Priority, args.Priority
 			inc.Priority = args.Priority
 		case model.ActMerge:
-			if err := s.merge(ctx, tx, a, &inc, args.TargetID, now); err != nil {
+			if err := s.merge(ctx, tx, refs, a, &inc, args.TargetID, now); err != nil {
 				return err
 			}
 			data["target_id"] = args.TargetID
@@ -277,7 +277,7 @@ func (s *Service) applyClocks(ctx context.Context, refs *store.Refs, inc *model.
 	return nil
 }
 
-func (s *Service) merge(ctx context.Context, tx *store.Tx, a model.Actor, inc *model.Incident, targetID int64, now time.Time) error {
+func (s *Service) merge(ctx context.Context, tx *store.Tx, refs *store.Refs, a model.Actor, inc *model.Incident, targetID int64, now time.Time) error {
 	target, err := tx.IncidentForUpdate(ctx, targetID)
 	if errors.Is(err, model.ErrNotFound) {
 		return model.Invalid("target_id", fmt.Sprintf("no incident %d", targetID))
@@ -297,6 +297,9 @@ func (s *Service) merge(ctx context.Context, tx *store.Tx, a model.Actor, inc *m
 	// The survivor answers for the earliest resident: the earlier creation keeps the stricter reaction clock.
 	if inc.CreatedAt.Before(target.CreatedAt) && target.FirstReactionAt == nil {
 		target.CreatedAt = inc.CreatedAt
+		if err := s.applyClocks(ctx, refs, &target, now); err != nil {
+			return err
+		}
 	}
 	if err := tx.UpdateIncident(ctx, target); err != nil {
 		return err
