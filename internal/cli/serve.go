@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/otklik/otklik/internal/api"
-	"github.com/otklik/otklik/internal/demo"
+	"github.com/otklik/otklik/internal/demo/seed"
 	"github.com/otklik/otklik/internal/workflow"
 )
 
@@ -58,9 +58,9 @@ Example:
 	log.Info("database ready", "dialect", st.Dialect())
 	svc := workflow.New(st, workflow.WithLogger(log))
 
-	var seeded *demo.Report
+	var seeded *seed.Report
 	if *withDemo {
-		rep, err := demo.Seed(ctx, st, demo.Options{Now: time.Now()})
+		rep, err := seed.Seed(ctx, st, seed.Options{Now: time.Now()})
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
@@ -123,13 +123,13 @@ func displayAddr(a string) string {
 	return net.JoinHostPort(host, port)
 }
 
-func printDemo(io IO, url string, rep demo.Report) {
+func printDemo(io IO, url string, rep seed.Report) {
 	if !rep.Seeded {
 		fmt.Fprintln(io.Out, "Demo: the database already holds data; nothing was seeded.")
 	} else {
 		fmt.Fprintf(io.Out, "Demo region seeded: %d territories, %d categories, %d executors, %d incidents.\n",
 			rep.Territories, rep.Categories, rep.Executors, rep.Incidents)
-		fmt.Fprintf(io.Out, "Demo logins (password %q):\n", demo.Password)
+		fmt.Fprintf(io.Out, "Demo logins (password %q):\n", seed.Password)
 		for _, u := range rep.Users {
 			fmt.Fprintf(io.Out, "  %-12s %s\n", u.Login, u.Role)
 		}

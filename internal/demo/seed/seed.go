@@ -1,4 +1,6 @@
-package demo
+// Package seed fills a database with the demo region of package demo and drives its incidents through the
+// real workflow.
+package seed
 
 import (
 	"context"
@@ -8,6 +10,7 @@ import (
 	"time"
 
 	"github.com/otklik/otklik/internal/auth"
+	"github.com/otklik/otklik/internal/demo"
 	"github.com/otklik/otklik/internal/model"
 	"github.com/otklik/otklik/internal/store"
 	"github.com/otklik/otklik/internal/workflow"
@@ -31,7 +34,7 @@ type Options struct {
 type Report struct {
 	Seeded                                        bool
 	Territories, Categories, Executors, Incidents int
-	Users                                         []User
+	Users                                         []demo.User
 	AdminToken                                    string
 }
 
@@ -84,14 +87,14 @@ func seedReference(ctx context.Context, st *store.Store, rep *Report) error {
 	if err != nil {
 		return err
 	}
-	for _, t := range IrkutskTerritories() {
+	for _, t := range demo.IrkutskTerritories() {
 		variants := append([]string(nil), t.Variants...)
 		if _, err := st.PutTerritory(ctx, model.Territory{RegionID: regionID, OKTMO: t.OKTMO, Name: t.Name, ShortName: t.ShortName, Kind: t.Kind, Variants: variants}); err != nil {
 			return err
 		}
 		rep.Territories++
 	}
-	for _, c := range Categories() {
+	for _, c := range demo.Categories() {
 		if _, err := st.PutCategory(ctx, model.Category{Code: c.Code, ParentCode: c.Parent, Name: c.Name, NameEn: c.NameEn,
 			ReactionHours: c.ReactionHours, UrgentReactionHours: c.UrgentReactionHours, ResolutionWorkingDays: c.ResolutionWorkingDays,
 			DefaultPriority: model.Priority(c.DefaultPriority), RequiresProof: c.RequiresProof, TOTK: c.TOTK}); err != nil {
@@ -99,7 +102,7 @@ func seedReference(ctx context.Context, st *store.Store, rep *Report) error {
 		}
 		rep.Categories++
 	}
-	for _, e := range Executors() {
+	for _, e := range demo.Executors() {
 		if _, err := st.PutExecutor(ctx, model.Executor{Code: e.Code, Name: e.Name, ShortName: e.ShortName, Kind: e.Kind,
 			Connected: e.Connected, Email: e.Email, Phone: e.Phone, Address: e.Address, Territories: e.Territories, Categories: e.Categories}); err != nil {
 			return err
@@ -114,7 +117,7 @@ func seedReference(ctx context.Context, st *store.Store, rep *Report) error {
 	if err != nil {
 		return err
 	}
-	for _, u := range Users() {
+	for _, u := range demo.Users() {
 		mu := model.User{Login: u.Login, Name: u.Name, Role: model.Role(u.Role)}
 		if e, ok := refs.ExecutorByCode(u.Executor); ok {
 			mu.ExecutorID = e.ID
@@ -216,8 +219,8 @@ func seedIncidents(ctx context.Context, st *store.Store, opt Options) (int, erro
 		}
 		return model.Actor{Login: "staff." + e.Code, Role: model.RoleExecutor, ExecutorID: e.ID}
 	}
-	texts := SampleTexts()
-	answers := AnswerTexts()
+	texts := demo.SampleTexts()
+	answers := demo.AnswerTexts()
 	answerFor := func(topic string, final bool) string {
 		var pool []string
 		for _, a := range answers {
