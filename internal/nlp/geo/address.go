@@ -90,10 +90,22 @@ var (
 // that are quantities, times, dates or phone numbers. The work is linear in the
 // length of the text: each candidate looks at a bounded number of tokens.
 func FindAddress(text string) (Address, bool) {
+	return findAddress(text, nil)
+}
+
+// findAddress is FindAddress with an optional counter of the tokens the
+// candidate parses cover, which tests use to check that the work is linear.
+func findAddress(text string, steps *int) (Address, bool) {
 	toks := tokenize(text, make([]token, 0, len(text)/5+4))
 	var best Address
 	found := false
 	consider := func(a Address, ok bool) {
+		if steps != nil {
+			*steps++
+			if ok {
+				*steps += a.End - a.Start
+			}
+		}
 		if ok && (!found || a.Confidence > best.Confidence) {
 			best, found = a, true
 		}
@@ -337,7 +349,6 @@ func houseAt(text string, toks []token, i int) houseInfo {
 		break
 	}
 	h.end = j
-	_ = text
 	return h
 }
 

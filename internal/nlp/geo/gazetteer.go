@@ -104,12 +104,13 @@ type Gazetteer struct {
 	places []Place
 	byID   map[string]int
 	index  map[string][]entry // normalised token n-gram → candidates
+	first  map[string]int     // first word of a key → the longest key's word count
 	maxN   int
 }
 
 // NewGazetteer indexes the places' forms, adding inflected forms where asked.
 func NewGazetteer(places []Place) *Gazetteer {
-	g := &Gazetteer{byID: make(map[string]int), index: make(map[string][]entry), maxN: 1}
+	g := &Gazetteer{byID: make(map[string]int), index: make(map[string][]entry), first: make(map[string]int), maxN: 1}
 	var toks []token
 	for _, p := range places {
 		pi := int32(-1)
@@ -177,6 +178,10 @@ func (g *Gazetteer) add(key string, e entry) {
 	n := strings.Count(key, " ") + 1
 	if n > g.maxN {
 		g.maxN = n
+	}
+	fw, _, _ := strings.Cut(key, " ")
+	if n > g.first[fw] {
+		g.first[fw] = n
 	}
 	list := g.index[key]
 	for i := range list {
@@ -266,6 +271,12 @@ type match struct {
 // caller understands); it is returned with low confidence when nothing is found.
 // The work is linear in the length of the text.
 func (g *Gazetteer) Find(text string, fallback string) Result {
+	return g.find(text, fallback, nil)
+}
+
+// find is Find with an optional counter of index look-ups, which tests use
+// to check that the work stays linear in the length of the text.
+func (g *Gazetteer) find(text string, fallback string, steps *int) Result {
 	toks := tokenize(text, make([]token, 0, len(text)/5+4))
 	type agg struct {
 		best  Candidate
@@ -283,7 +294,21 @@ func (g *Gazetteer) Find(text string, fallback string) Result {
 		// Collect up to maxN word tokens from i, joined by hyphens only.
 		var m *match
 		idx = idx[:0]
-		for j := i; j < n && len(idx) < g.maxN; j++ {
+		var head string
+		if toks[i].kind == tokNum || toks[i].kind == tokAlnum {
+			head = "#"
+		} else {
+			head = toks[i].norm
+		}
+		limit := g.first[head]
+		if steps != nil {
+			*steps++
+		}
+		if limit == 0 {
+			i++
+			continue
+		}
+		for j := i; j < n && len(idx) < limit; j++ {
 			t := &toks[j]
 			if t.kind == tokPunct {
 				if t.norm == "-" {
@@ -305,6 +330,9 @@ func (g *Gazetteer) Find(text string, fallback string) Result {
 				} else {
 					buf = append(buf, t.norm...)
 				}
+			}
+			if steps != nil {
+				*steps += 1 + k
 			}
 			if es, ok := g.index[string(buf)]; ok {
 				m = &match{first: idx[0], last: idx[k-1], entries: es}

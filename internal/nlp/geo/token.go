@@ -41,12 +41,26 @@ func normalize(text string) string {
 			i++
 			continue
 		}
-		l := unicode.ToLower(r)
-		if l == 'ё' {
-			l = 'е'
-		}
-		if utf8.RuneLen(l) != n {
+		var l rune
+		switch {
+		case r < utf8.RuneSelf:
+			if r >= 'A' && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			b = append(b, byte(r))
+			i++
+			continue
+		case r >= 'а' && r <= 'я':
 			l = r
+		case r >= 'А' && r <= 'Я':
+			l = r + ('а' - 'А')
+		case r == 'ё' || r == 'Ё':
+			l = 'е'
+		default:
+			l = unicode.ToLower(r)
+			if utf8.RuneLen(l) != n {
+				l = r
+			}
 		}
 		b = utf8.AppendRune(b, l)
 		i += n
@@ -78,12 +92,12 @@ func tokenize(text string, dst []token) []token {
 		}
 		t := token{start: i, space: space, newline: newline}
 		space, newline = false, false
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		if isLetter(r) || unicode.IsDigit(r) {
 			letters, digits := false, false
 			j := i
 			for j < len(text) {
 				r2, n2 := utf8.DecodeRuneInString(text[j:])
-				if unicode.IsLetter(r2) {
+				if isLetter(r2) {
 					letters = true
 				} else if unicode.IsDigit(r2) {
 					digits = true
@@ -101,7 +115,7 @@ func tokenize(text string, dst []token) []token {
 			default:
 				t.kind = tokWord
 			}
-			t.upper = unicode.IsUpper(r)
+			t.upper = r >= 'А' && r <= 'Я' || r == 'Ё' || r >= 'A' && r <= 'Z' || r >= utf8.RuneSelf && !(r >= 'а' && r <= 'я') && unicode.IsUpper(r)
 			// "7-й", "12-го": fold the ordinal ending into the number.
 			if t.kind == tokNum && j+1 < len(text) && text[j] == '-' {
 				k := j + 1
@@ -125,6 +139,17 @@ func tokenize(text string, dst []token) []token {
 		i = t.end
 	}
 	return dst
+}
+
+// isLetter is unicode.IsLetter with a fast path for Cyrillic and ASCII.
+func isLetter(r rune) bool {
+	switch {
+	case r >= 'а' && r <= 'я' || r >= 'А' && r <= 'Я' || r == 'ё' || r == 'Ё':
+		return true
+	case r < utf8.RuneSelf:
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+	}
+	return unicode.IsLetter(r)
 }
 
 // isWordLike reports whether a token can be part of a name.

@@ -155,6 +155,33 @@ var rules = []rule{
 	{[]string{"крыш", "кровл", "чердак"}, nil, fRoof},
 }
 
+// prefixEntry is one prefix of a rule, bucketed by the prefix's first letter.
+type prefixEntry struct {
+	prefix  string
+	exclude []string
+	flag    flags
+}
+
+// ruleIndex holds the rules' prefixes by the first letter (а…я, then others).
+var ruleIndex = func() [34][]prefixEntry {
+	var idx [34][]prefixEntry
+	for _, rl := range rules {
+		for _, p := range rl.prefixes {
+			r, _ := utf8.DecodeRuneInString(p)
+			b := bucket(r)
+			idx[b] = append(idx[b], prefixEntry{prefix: p, exclude: rl.exclude, flag: rl.flag})
+		}
+	}
+	return idx
+}()
+
+func bucket(r rune) int {
+	if r >= 'а' && r <= 'я' {
+		return int(r - 'а')
+	}
+	return 33
+}
+
 // Bigram triggers that prefix rules cannot see.
 var absentAfterNe = []string{"да", "пода", "гре", "топ", "работа", "включ", "ид", "бежит", "течет", "поступа", "появля"}
 
@@ -199,7 +226,11 @@ type clauseScan struct {
 }
 
 // Assess returns the priority of a message.
-func Assess(text string) Result {
+func Assess(text string) Result { return assess(text, nil) }
+
+// assess is Assess with an optional counter of rule checks, which tests use
+// to check that the work is linear in the length of the text.
+func assess(text string, steps *int) Result {
 	var (
 		pending [nTopics]flags // the clause flags that raised each open problem
 		msg     flags          // flags of the whole message (context: cold, children, duration)
@@ -274,6 +305,9 @@ func Assess(text string) Result {
 			}
 			buf = normWord(buf, text[i:j])
 			sc.word(string(buf))
+			if steps != nil {
+				*steps++
+			}
 			i = j
 			continue
 		case unicode.IsDigit(r):
@@ -293,6 +327,9 @@ func Assess(text string) Result {
 			continue
 		case r == '.' || r == '!' || r == '?' || r == ';' || r == '\n' || r == ',' || r == ':' || r == '(' || r == ')':
 			flush()
+			if steps != nil {
+				*steps += int(nTopics)
+			}
 		case r == '-' || r == '−' || r == '–':
 			sc.minus = true
 			sc.lastNum = -1
@@ -427,10 +464,10 @@ func (sc *clauseScan) word(w string) {
 	if w == "пожара" || w == "дыма" || w == "возгорания" {
 		sc.f |= fFireGen
 	}
-	for k := range rules {
-		rl := &rules[k]
-		if hasPrefix(w, rl.prefixes) && !hasPrefix(w, rl.exclude) {
-			sc.f |= rl.flag
+	r, _ := utf8.DecodeRuneInString(w)
+	for _, pe := range ruleIndex[bucket(r)] {
+		if sc.f&pe.flag != pe.flag && strings.HasPrefix(w, pe.prefix) && !hasPrefix(w, pe.exclude) {
+			sc.f |= pe.flag
 		}
 	}
 	if w == "топят" || w == "топили" || w == "топит" {
