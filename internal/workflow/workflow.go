@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/routing"
 	"github.com/otklik/otklik/internal/sla"
 	"github.com/otklik/otklik/internal/store"
 )
@@ -28,6 +29,9 @@ type Service struct {
 	refsAt  time.Time
 	refsTTL time.Duration
 	cals    map[int64]sla.Calendar
+
+	router     *routing.Router
+	routerRefs *store.Refs // the refs the router was built from; a refresh rebuilds it
 }
 
 // Option configures a Service.
@@ -249,13 +253,18 @@ func (s *Service) Act(ctx context.Context, a model.Actor, id int64, act model.Ac
 			data["target_id"] = args.TargetID
 		}
 		inc.Status, inc.UpdatedAt = to, now
+		if err := tx.AddEvent(ctx, event(a, inc.ID, 0, string(act), string(from), string(to), data, now)); err != nil {
+			return err
+		}
+		if act == model.ActDecline {
+			if err := s.reroute(ctx, tx, refs, &inc, now); err != nil {
+				return err
+			}
+		}
 		if err := s.applyClocks(ctx, refs, &inc, now); err != nil {
 			return err
 		}
 		if err := tx.UpdateIncident(ctx, inc); err != nil {
-			return err
-		}
-		if err := tx.AddEvent(ctx, event(a, inc.ID, 0, string(act), string(from), string(to), data, now)); err != nil {
 			return err
 		}
 		out = inc

@@ -261,3 +261,43 @@ func TestDeclineAndMerge(t *testing.T) {
 		}
 	})
 }
+
+func TestDeclineReroutes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := setup(t, st, "calendar")
+		if err := st.ReplaceRoutingRules(ctx, []store.RoutingRule{
+			{Position: 10, Category: "zhkh", Territory: "25701000", Executor: "uk"},
+			{Position: 20, Category: "zhkh.heating", Executor: "adm"},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		e.svc.InvalidateRefs()
+		inc := e.intake(t, "r1")
+		d, err := e.svc.Suggest(ctx, inc, nil)
+		if err != nil || d.Executor != "uk" || d.Via != "rule" {
+			t.Fatalf("suggestion = %+v, %v", d, err)
+		}
+		if _, err := e.svc.Act(ctx, e.op, inc.ID, model.ActAssign, model.ActionArgs{ExecutorID: e.exID}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.svc.Act(ctx, e.ex, inc.ID, model.ActDecline, model.ActionArgs{Reason: "Дом не в нашем управлении"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != model.StatusAssigned || got.ExecutorID != e.ex2ID {
+			t.Fatalf("after decline: %s, executor %d; want assigned to %d", got.Status, got.ExecutorID, e.ex2ID)
+		}
+		// The second organisation declines too: nobody is left, the incident waits for the operator.
+		got, err = e.svc.Act(ctx, e.ex2, inc.ID, model.ActDecline, model.ActionArgs{Reason: "Не наша компетенция"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != model.StatusNew || got.ExecutorID != 0 || len(got.ExcludedExecutor) != 2 {
+			t.Fatalf("after second decline: %+v", got)
+		}
+		if countEvents(t, st, inc.ID, "routed") != 1 || countEvents(t, st, inc.ID, "assign") != 2 {
+			t.Fatal("routing decisions were not recorded")
+		}
+	})
+}
