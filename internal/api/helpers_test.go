@@ -345,3 +345,11 @@ func (e *env) eventTypes(t testing.TB, id int64) []string {
 	}
 	return out
 }
+
+func newRecorder(e *env, req *http.Request) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	return rec
+}
+
+func openTestStore(t *testing.T) *store.Store { return storetest.OpenSQLite(t) }

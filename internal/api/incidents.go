@@ -170,10 +170,14 @@ func nonNil[T any](s []T) []T {
 // ActionRequest is the body of an incident action: the ids of model.ActionArgs, or codes and numbers that the
 // API resolves to them (executor code, category code, target incident number).
 type ActionRequest struct {
-	model.ActionArgs
-	Executor string `json:"executor,omitempty"` // assign: executor code, instead of executor_id
-	Category string `json:"category,omitempty"` // set_category: category code, instead of category_id
-	Target   string `json:"target,omitempty"`   // merge: the surviving incident's number (or id), instead of target_id
+	ExecutorID int64          `json:"executor_id,omitempty"` // assign
+	Reason     string         `json:"reason,omitempty"`      // reject, decline (required); reopen
+	TargetID   int64          `json:"target_id,omitempty"`   // merge: the surviving incident
+	CategoryID int64          `json:"category_id,omitempty"` // set_category
+	Priority   model.Priority `json:"priority,omitempty"`    // set_priority
+	Executor   string         `json:"executor,omitempty"`    // assign: executor code, instead of executor_id
+	Category   string         `json:"category,omitempty"`    // set_category: category code, instead of category_id
+	Target     string         `json:"target,omitempty"`      // merge: the surviving incident's number (or id), instead of target_id
 }
 
 // incidentAction serves POST /api/v1/incidents/{id}/actions/{action}.
@@ -218,7 +222,8 @@ func joinActions() string {
 
 // resolveArgs turns the codes of an action request into ids.
 func (s *server) resolveArgs(ctx context.Context, a model.Actor, req ActionRequest) (model.ActionArgs, error) {
-	args := req.ActionArgs
+	args := model.ActionArgs{ExecutorID: req.ExecutorID, Reason: req.Reason, TargetID: req.TargetID,
+		CategoryID: req.CategoryID, Priority: req.Priority}
 	refs, err := s.svc.Refs(ctx)
 	if err != nil {
 		return args, err
