@@ -221,3 +221,34 @@ func TestSampleTextsFresh(t *testing.T) {
 		t.Fatal("texts share memory between calls")
 	}
 }
+
+// TestSampleTextsReachManagementCompanies: most housing texts name a house some demo management company runs,
+// so that routing by address has something to show.
+func TestSampleTextsReachManagementCompanies(t *testing.T) {
+	houses := map[string]string{}
+	for _, e := range Executors() {
+		for _, a := range e.Addresses {
+			houses[e.Territories[0]+"|"+a] = e.Code
+		}
+	}
+	perUK := map[string]int{}
+	zhkh, hit := 0, 0
+	for _, s := range SampleTexts() {
+		if parentOf(s.Subtopic) != "zhkh" {
+			continue
+		}
+		zhkh++
+		if uk, ok := houses[s.Territory+"|"+s.Address]; ok {
+			hit++
+			perUK[uk]++
+		}
+	}
+	if hit*2 < zhkh {
+		t.Errorf("%d of %d housing texts name a managed house; want at least half", hit, zhkh)
+	}
+	for _, e := range Executors() {
+		if e.Kind == ExecutorUK && perUK[e.Code] == 0 {
+			t.Errorf("%s: no housing text names one of its houses", e.Code)
+		}
+	}
+}
