@@ -94,6 +94,13 @@ func TestFindTerritory(t *testing.T) {
 		{"yo spelling", "в Молодёжном не ходит автобус", idIrkDist, "Молодёжном", 0.7, 1},
 		{"e spelling", "в Молодежном не ходит автобус", idIrkDist, "Молодежном", 0.7, 1},
 		{"bare adjective", "в Шелеховском все дороги разбиты", idShelekhov, "", 0.4, 0.6},
+		{"street named like a town", "Живу на улице Братской, во дворе темно", "", "", 0, 0},
+		{"historical person", "Григорий Шелехов основал первое поселение в Америке", "", "", 0, 0},
+		{"person with patronymic", "Звонила Мама Ивановна из соседнего дома", "", "", 0, 0},
+		{"town at sentence start", "Шелехов, нет света на улице Ленина", idShelekhov, "Шелехов", 0.8, 1},
+		{"quoted town", "Пишу из «Саянска»: нет автобусов", "25726000", "Саянска", 0.8, 1},
+		{"upper case text", "В АНГАРСКЕ НЕТ ВОДЫ", idAngarsk, "АНГАРСКЕ", 0.85, 1},
+		{"two towns, more evidence wins", "Братск, Падун, Энергетик — везде ямы, а в Ангарске нормально", idBratsk, "", 0.8, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

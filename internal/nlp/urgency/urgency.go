@@ -96,6 +96,7 @@ const (
 	fFireStrong  // «пожар», «дым», «пламя»: fire whatever else the clause says
 	fLifeStrong  // «погиб», «задыхается»: danger to life by itself
 	fStove       // a stove, burner or candle that burns as it should
+	fBoiling     // «кипяток», «пар»: hot water escaping
 )
 
 type rule struct {
@@ -110,6 +111,7 @@ var rules = []rule{
 	{[]string{"тепла", "тепло"}, []string{"теплов", "теплиц"}, fHeat},
 	{[]string{"вода", "воды", "воду", "водой", "водоснаб", "хвс", "водопровод", "кран"}, []string{"краном", "кранов"}, fWater},
 	{[]string{"горяч", "гвс", "кипят", "кипяток"}, nil, fHot},
+	{[]string{"кипят", "кипяток", "пар", "парит", "парят"}, []string{"парк", "парат", "парал", "партн", "пари", "парн", "парад", "паро"}, fBoiling},
 	{[]string{"холодн"}, nil, fColdWater},
 	{[]string{"свет", "электричеств", "электроэнерг", "электроснаб", "энергоснаб"}, []string{"светоф", "светил", "светл", "светит", "светодиод", "светов"}, fElec},
 	{[]string{"плит", "конфорк", "горелк", "свеч", "камин", "котел", "котл"}, nil, fStove},
@@ -183,7 +185,7 @@ func bucket(r rune) int {
 }
 
 // Bigram triggers that prefix rules cannot see.
-var absentAfterNe = []string{"да", "пода", "гре", "топ", "работа", "включ", "ид", "бежит", "течет", "поступа", "появля"}
+var absentAfterNe = []string{"был", "да", "пода", "гре", "топ", "работа", "включ", "ид", "бежит", "течет", "поступа", "появля"}
 
 // resolvedWords negated by «не» keep the problem open.
 var resolvedWords = []string{"дали", "включ", "восстанов", "вернули", "подключ", "починил", "устран", "решен", "решил", "исправил", "отремонтирова", "заработал"}
@@ -502,7 +504,7 @@ func topicsOf(f flags) []topic {
 	if has(fFire) {
 		ts = append(ts, tFire)
 	}
-	if has(fFlood) || (has(fLeak) && f&(fPlace|fRoof|fHot) != 0 && f&fAbsent == 0) {
+	if has(fFlood) || (has(fLeak) && f&(fPlace|fRoof|fHot) != 0 && f&fAbsent == 0) || (has(fBoiling) && has(fPlace)) {
 		ts = append(ts, tFlood)
 	}
 	if (has(fWires) && has(fWireState)) || has(fShock) {
@@ -601,7 +603,7 @@ func decide(open [nTopics]bool, pending [nTopics]flags, msg flags) Result {
 	if open[tFlood] {
 		f := pending[tFlood]
 		switch {
-		case f&fHot != 0:
+		case f&(fHot|fBoiling) != 0:
 			urgent = append(urgent, "затопление горячей водой")
 		default:
 			high = append(high, "затопление или протечка")
