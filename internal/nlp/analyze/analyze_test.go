@@ -20,7 +20,7 @@ func newAnalyzer(tb testing.TB, fallback string) *Analyzer {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	a, err := New(Config{Detector: d, Gazetteer: geo.IrkutskGazetteer(), FallbackTerritory: fallback})
+	a, err := New(Config{Detector: d, Gazetteer: geo.IrkutskGazetteer(), Urgency: Urgency, FallbackTerritory: fallback})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -35,6 +35,9 @@ func TestAnalyze(t *testing.T) {
 	}
 	if !strings.Contains(got.Territory, "Ангарск") || got.TerritoryID == "" || got.TerritoryP <= 0 {
 		t.Errorf("territory = %q %q %v, want Angarsk", got.Territory, got.TerritoryID, got.TerritoryP)
+	}
+	if got.Priority != "urgent" || len(got.PriorityReasons) == 0 {
+		t.Errorf("priority = %q %q, want urgent with reasons", got.Priority, got.PriorityReasons)
 	}
 	if !strings.Contains(got.Address, "Ленина 5") {
 		t.Errorf("address = %q, want it to contain «Ленина 5»", got.Address)
@@ -162,7 +165,7 @@ func TestAnalyzeCommandStdinHuman(t *testing.T) {
 		t.Fatalf("AnalyzeCommand: %v (%s)", err, errb.String())
 	}
 	s := out.String()
-	for _, want := range []string{"1. Когда отремонтируют", "2. Всем привет", "вид: ", "Иркутск", "адрес: "} {
+	for _, want := range []string{"1. Когда отремонтируют", "2. Всем привет", "вид: ", "Иркутск", "адрес: ", "приоритет: "} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}
