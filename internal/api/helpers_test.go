@@ -352,4 +352,4 @@ func newRecorder(e *env, req *http.Request) *httptest.ResponseRecorder {
 	return rec
 }
 
-func openTestStore(t *testing.T) *store.Store { return storetest.OpenSQLite(t) }
+func openTestStore(t testing.TB) *store.Store { return storetest.OpenSQLite(t) }

@@ -23,7 +23,7 @@ func checkParams(q url.Values, known ...string) error {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if !slices.Contains(known, k) {
+		if k != "" && !slices.Contains(known, k) { // an empty name ("?=x") is ignored like an empty pair
 			return model.Invalid(k, "unknown query parameter; known: "+strings.Join(known, ", "))
 		}
 	}
