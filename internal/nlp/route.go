@@ -2,6 +2,9 @@ package nlp
 
 import (
 	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // RoutingExample is one routed message from history: where it came from,
@@ -121,4 +124,50 @@ func (em *ExecutorModel) Route(district string, labels []Prediction) []ExecutorS
 		return out[i].Executor < out[j].Executor
 	})
 	return out
+}
+
+// ExecutorKind generalises an executor's name over districts: the word
+// naming the district inside it («СПб ГКУ ЖА Невского района» for district
+// «Невский») becomes "{район}", so that «СПб ГКУ ЖА {район} района» is one
+// kind of executor that a text classifier can learn across all districts.
+// Names without the district are returned unchanged.
+func ExecutorKind(executor, district string) string {
+	stem := districtStem(district)
+	if stem == "" {
+		return executor
+	}
+	lowExec := strings.ToLower(executor)
+	i := strings.Index(lowExec, stem)
+	if i < 0 || len(lowExec) != len(executor) {
+		return executor
+	}
+	j := i + len(stem)
+	for j < len(executor) {
+		r, size := utf8.DecodeRuneInString(executor[j:])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		j += size
+	}
+	return executor[:i] + DistrictPlaceholder + executor[j:]
+}
+
+// DistrictPlaceholder stands for the district's name in an executor kind.
+const DistrictPlaceholder = "{район}"
+
+// districtStem is the lower-case district name without its last two
+// letters (the adjective ending): «Невский» → «невск».
+func districtStem(district string) string {
+	d := []rune(strings.ToLower(strings.TrimSpace(district)))
+	if len(d) < 5 {
+		return ""
+	}
+	return string(d[:len(d)-2])
+}
+
+// RouteText is the input of an executor-kind classifier: the district as a
+// leading word, then the message, so a linear model can learn both what
+// the text is about and which districts route which kinds differently.
+func RouteText(district, text string) string {
+	return "район_" + strings.ToLower(strings.Join(strings.Fields(district), "_")) + " " + text
 }

@@ -93,3 +93,18 @@ func TestRetrainKeepsBetterModel(t *testing.T) {
 		t.Error("one example: no error")
 	}
 }
+
+func TestExecutorKind(t *testing.T) {
+	tests := []struct{ exec, district, want string }{
+		{"СПб ГКУ ЖА Невского района", "Невский", "СПб ГКУ ЖА {район} района"},
+		{"Администрация Петродворцового района", "Петродворцовый", "Администрация {район} района"},
+		{"ГКУ ДОДД (Центральный район)", "Центральный", "ГКУ ДОДД ({район} район)"},
+		{"СПб ГБУ «Ленсвет»", "Невский", "СПб ГБУ «Ленсвет»"},
+		{"Администрация Невского района", "", "Администрация Невского района"},
+	}
+	for _, tt := range tests {
+		if got := ExecutorKind(tt.exec, tt.district); got != tt.want {
+			t.Errorf("ExecutorKind(%q, %q) = %q, want %q", tt.exec, tt.district, got, tt.want)
+		}
+	}
+}
