@@ -45,8 +45,8 @@ type Config struct {
 	MinContentWords int // fewer content words than this is "no substance" (5)
 
 	// Formal reply (отписка) rules.
-	FormalPlanWithoutDate bool // a planned action without any date in an interim answer is formal (true)
-	OffTopicMinStems      int  // the off-topic rule applies when the question has at least this many content stems (3)
+	FormalPlanWithoutDate bool // a planned action without any date (and nothing done) is formal (true)
+	OffTopicMinStems      int  // the off-topic rule applies when the question has at least this many content stems (4)
 }
 
 // DefaultConfig returns the documented defaults.
@@ -83,7 +83,7 @@ func DefaultConfig() Config {
 		MinContentWords: 5,
 
 		FormalPlanWithoutDate: true,
-		OffTopicMinStems:      3,
+		OffTopicMinStems:      4,
 	}
 }
 

@@ -2,6 +2,7 @@ package quality
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kljensen/snowball/russian"
 )
@@ -425,7 +426,7 @@ func (g *Grader) collect(in Input, f *feats) {
 			}
 			st := russian.Stem(w, false)
 			for _, s := range f.qStemList[:f.qStems] {
-				if s == st && !hasLabel(f.sharedLabels[:f.nShared], s) {
+				if stemsMatch(s, st) && !hasLabel(f.sharedLabels[:f.nShared], s) {
 					if f.nShared < len(f.sharedLabels) {
 						f.sharedLabels[f.nShared] = s
 						f.nShared++
@@ -507,4 +508,16 @@ func (g *Grader) redirectAfter(i int) bool {
 		reach = true
 	}
 	return org && reach
+}
+
+// stemsMatch compares two Snowball stems. The stemmer sometimes cuts a noun like a verb («надпись» → «надп»,
+// «надписи» → «надпис»), so a stem of at least four letters that begins the other one also matches.
+func stemsMatch(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return utf8.RuneCountInString(a) >= 4 && strings.HasPrefix(b, a)
 }

@@ -377,7 +377,7 @@ func formal(in Input, f *feats, cfg *Config) []Reason {
 	if f.recomm > 0 && !f.redirectOK && !substance {
 		rs = append(rs, Reason{"formal.redirect_without_contact", "Житель отправлен «обратиться» без названия организации и контакта"})
 	}
-	if f.forward+f.vague > 0 && !substance && !(f.plan > 0 && f.date) {
+	if f.forward+f.vague > 0 && !substance && !(f.plan > 0 && f.date) && !f.redirectOK && !(f.org && f.contact) {
 		label := f.forwardLabel
 		if label == "" {
 			label = f.vagueLabel
@@ -387,13 +387,13 @@ func formal(in Input, f *feats, cfg *Config) []Reason {
 	if f.conditional > 0 && f.done == 0 {
 		rs = append(rs, Reason{"formal.conditional", "Обещание с оговоркой («" + f.condLabel + "») без действия"})
 	}
-	if !substance && f.plan == 0 && !anyDate && !f.redirectOK && len(rs) == 0 {
+	if !substance && f.plan == 0 && !anyDate && !f.redirectOK && !(f.org && f.contact) && len(rs) == 0 {
 		rs = append(rs, Reason{"formal.no_action_no_date", "Нет ни действия, ни срока: ответ не сообщает, что сделано или когда будет сделано"})
 	}
-	if cfg.FormalPlanWithoutDate && in.Kind == KindInterim && !substance && f.plan > 0 && !anyDate && len(rs) == 0 {
+	if cfg.FormalPlanWithoutDate && !substance && f.plan > 0 && !anyDate && !f.redirectOK && !(f.org && f.contact) && len(rs) == 0 {
 		rs = append(rs, Reason{"formal.plan_without_date", "Обещано сделать, но не сказано когда: укажите срок"})
 	}
-	if f.qStems >= cfg.OffTopicMinStems && f.shared == 0 {
+	if f.qStems >= cfg.OffTopicMinStems && f.shared == 0 && !substance && !f.date && !f.address {
 		rs = append(rs, Reason{"formal.off_topic", "Ответ не про то, о чём спрашивали: ни одного общего слова с обращением"})
 	}
 	return rs
