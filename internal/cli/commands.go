@@ -9,6 +9,9 @@ import (
 
 	"github.com/otklik/otklik/internal/auth"
 	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/nlp/analyze"
+	"github.com/otklik/otklik/internal/nlp/nlpcli"
+	"github.com/otklik/otklik/internal/quality/qualitycli"
 	"github.com/otklik/otklik/internal/store"
 )
 
@@ -29,6 +32,13 @@ func commands() []Command {
 			{Name: "create", Summary: "mint an API token for a user and print it", Run: runTokenCreate},
 		}},
 		{Name: "version", Summary: "print the version", Run: runVersion},
+		{Name: "analyze", Summary: "print what Otklik understands of messages (kind, topic, territory, address, priority)", Run: wrap(analyze.AnalyzeCommand)},
+		{Name: "train", Summary: "train a topic model from a CSV file or, with --from-db, from operators' decisions", Run: runTrain},
+		{Name: "eval", Summary: "evaluate a topic model on a CSV file", Run: wrap(nlpcli.EvalCommand)},
+		{Name: "grade", Summary: "grade answers from a CSV file (promptness, plain language, informativeness, formal reply)", Run: wrap(qualitycli.GradeCommand)},
+		{Name: "bench", Summary: "benchmarks", Sub: []Command{
+			{Name: "nlp", Summary: "topic classifier against fastText on the benchmark split", Run: wrap(nlpcli.BenchCommand)},
+		}},
 	}
 }
 

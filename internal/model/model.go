@@ -226,6 +226,7 @@ type Message struct {
 	ThreadID    string          `json:"thread_id,omitempty"` // where an answer must land (post id, chat id...)
 	ReplyTo     string          `json:"reply_to,omitempty"`
 	Attachments []string        `json:"attachments,omitempty"`
+	Edited      bool            `json:"edited,omitempty"` // an edit of the message already received under this external id
 }
 
 // Incident is one problem of one resident or a group.

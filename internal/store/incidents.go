@@ -416,3 +416,73 @@ func (s *Store) Events(ctx context.Context, incidentID int64) ([]model.Event, er
 	}
 	return out, rows.Err()
 }
+
+// MergeCandidate is an open incident a new message may join.
+type MergeCandidate struct {
+	ID          int64
+	Number      string
+	CategoryID  int64
+	TerritoryID int64
+	Address     string
+	Summary     string
+	CreatedAt   time.Time
+}
+
+// MergeCandidates lists open incidents of the given categories created in [from, to], newest first, at most
+// limit (one query, on the category and creation index).
+func (s *Store) MergeCandidates(ctx context.Context, from, to time.Time, categoryIDs []int64, limit int) ([]MergeCandidate, error) {
+	if len(categoryIDs) == 0 {
+		return nil, nil
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?,", len(categoryIDs)), ",")
+	args := append(toAny(categoryIDs), ms(from), ms(to))
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(fmt.Sprintf(`SELECT id, number, category_id, territory_id, address, summary, created_at
+		FROM incidents WHERE category_id IN (%s) AND created_at >= ? AND created_at <= ?
+		AND status IN ('new', 'assigned', 'in_work', 'interim') ORDER BY created_at DESC LIMIT %d`, ph, limit)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: merge candidates: %w", err)
+	}
+	defer rows.Close()
+	var out []MergeCandidate
+	for rows.Next() {
+		var c MergeCandidate
+		var ter sql.NullInt64
+		var created int64
+		if err := rows.Scan(&c.ID, &c.Number, &c.CategoryID, &ter, &c.Address, &c.Summary, &created); err != nil {
+			return nil, fmt.Errorf("store: scan merge candidate: %w", err)
+		}
+		c.TerritoryID, c.CreatedAt = ter.Int64, fromMS(created)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// LabelledText is a message text with the category a person gave or confirmed for its incident.
+type LabelledText struct {
+	Text     string
+	Category string
+}
+
+// ConfirmedCategories returns, for every incident whose category an operator set or confirmed (a set_category
+// or assign event by a person, not by the system), the text of its first message and its category code: the
+// examples a deployment retrains its topic model on.
+func (s *Store) ConfirmedCategories(ctx context.Context) ([]LabelledText, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT m.text, c.code FROM incidents i
+		JOIN categories c ON c.id = i.category_id
+		JOIN messages m ON m.id = (SELECT MIN(id) FROM messages WHERE incident_id = i.id)
+		WHERE EXISTS (SELECT 1 FROM events e WHERE e.incident_id = i.id AND e.type IN ('set_category', 'assign') AND e.actor_id IS NOT NULL)
+		ORDER BY i.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: confirmed categories: %w", err)
+	}
+	defer rows.Close()
+	var out []LabelledText
+	for rows.Next() {
+		var l LabelledText
+		if err := rows.Scan(&l.Text, &l.Category); err != nil {
+			return nil, fmt.Errorf("store: scan confirmed category: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}

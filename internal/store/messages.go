@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha1"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,6 +40,10 @@ type IngestItem struct {
 	Message      model.Message
 	Incident     *model.Incident // opened when the message is new; its Number is a prefix ("38-2026-") the store completes
 	JoinIncident int64
+	// JoinItem joins the incident that an earlier item of the same batch opened (its index plus one; 0: none).
+	JoinItem int
+	// DedupeAuthor treats the same author repeating the same text in the same source as one message.
+	DedupeAuthor bool
 	Events       []model.Event
 }
 
@@ -46,7 +52,17 @@ type IngestResult struct {
 	MessageID  int64  `json:"message_id"`
 	IncidentID int64  `json:"incident_id"`
 	Number     string `json:"number"`
-	Duplicate  bool   `json:"duplicate"` // the source already delivered this external id: nothing changed
+	Duplicate  bool   `json:"duplicate"`        // the source already delivered this external id: nothing changed
+	Repeat     bool   `json:"repeat,omitempty"` // the same author already sent the same text: kept as that message
+	Edited     bool   `json:"edited,omitempty"` // an edit: the stored message's text was updated
+}
+
+// TextHash is the key under which repeated texts of one author are recognised: case, ё and runs of white space
+// do not matter.
+func TextHash(text string) string {
+	norm := strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(text, "ё", "е"))), " ")
+	sum := sha1.Sum([]byte(norm))
+	return hex.EncodeToString(sum[:12])
 }
 
 // Ingest stores a batch of messages in one transaction: each new message opens or joins an incident, each
@@ -56,6 +72,12 @@ func (s *Store) Ingest(ctx context.Context, items []IngestItem) ([]IngestResult,
 	out := make([]IngestResult, len(items))
 	err := s.WithTx(ctx, func(tx *Tx) error {
 		for i, it := range items {
+			if it.JoinItem > 0 {
+				if it.JoinItem > i || out[it.JoinItem-1].IncidentID == 0 {
+					return fmt.Errorf("item %d joins item %d, which opened no incident", i, it.JoinItem-1)
+				}
+				it.JoinIncident = out[it.JoinItem-1].IncidentID
+			}
 			r, err := tx.ingestOne(ctx, it)
 			if err != nil {
 				return fmt.Errorf("message %s/%s: %w", it.Message.Source, it.Message.ExternalID, err)
@@ -77,11 +99,35 @@ func (t *Tx) ingestOne(ctx context.Context, it IngestItem) (IngestResult, error)
 		att = []byte("[]")
 	}
 	var r IngestResult
+	hash := TextHash(m.Text)
+	known := false
+	if it.DedupeAuthor && m.AuthorID != "" && !m.Edited {
+		// A re-delivery of a known external id is a duplicate, not a repeat: look for it first.
+		err := t.tx.QueryRowContext(ctx, t.rebind(`SELECT 1 FROM messages WHERE source = ? AND external_id = ?`), m.Source, m.ExternalID).Scan(new(int))
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return r, fmt.Errorf("look up message: %w", err)
+		}
+		known = err == nil
+	}
+	if it.DedupeAuthor && m.AuthorID != "" && !m.Edited && !known {
+		var inc sql.NullInt64
+		err := t.tx.QueryRowContext(ctx, t.rebind(`SELECT m.id, m.incident_id, COALESCE(i.number, '') FROM messages m
+			LEFT JOIN incidents i ON i.id = m.incident_id
+			WHERE m.source = ? AND m.author_id = ? AND m.text_hash = ? ORDER BY m.id LIMIT 1`), m.Source, m.AuthorID, hash).
+			Scan(&r.MessageID, &inc, &r.Number)
+		if err == nil {
+			r.IncidentID, r.Repeat = inc.Int64, true
+			return r, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return r, fmt.Errorf("look up repeat: %w", err)
+		}
+	}
 	err := t.tx.QueryRowContext(ctx, t.rebind(`INSERT INTO messages(source, external_id, author, author_id, text, url, territory,
-		category, address, thread_id, reply_to, attachments, raw, posted_at, received_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, external_id) DO NOTHING RETURNING id`),
+		category, address, thread_id, reply_to, attachments, raw, posted_at, received_at, text_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, external_id) DO NOTHING RETURNING id`),
 		m.Source, m.ExternalID, m.Author, m.AuthorID, m.Text, m.URL, m.Territory, m.Category, m.Address, m.ThreadID,
-		m.ReplyTo, string(att), string(m.Raw), ms(m.PostedAt), ms(m.ReceivedAt)).Scan(&r.MessageID)
+		m.ReplyTo, string(att), string(m.Raw), ms(m.PostedAt), ms(m.ReceivedAt), hash).Scan(&r.MessageID)
 	if errors.Is(err, sql.ErrNoRows) {
 		var inc sql.NullInt64
 		err := t.tx.QueryRowContext(ctx, t.rebind(`SELECT m.id, m.incident_id, COALESCE(i.number, '') FROM messages m
@@ -90,6 +136,22 @@ func (t *Tx) ingestOne(ctx context.Context, it IngestItem) (IngestResult, error)
 		r.IncidentID, r.Duplicate = inc.Int64, true
 		if err != nil {
 			return r, fmt.Errorf("look up duplicate: %w", err)
+		}
+		if m.Edited {
+			r.Duplicate, r.Edited = false, true
+			if _, err := t.tx.ExecContext(ctx, t.rebind(`UPDATE messages SET text = ?, raw = ?, text_hash = ?, attachments = ? WHERE id = ?`),
+				m.Text, string(m.Raw), hash, string(att), r.MessageID); err != nil {
+				return r, fmt.Errorf("update edited message: %w", err)
+			}
+			if r.IncidentID != 0 {
+				if err := t.addTerms(ctx, r.IncidentID, m.Text); err != nil {
+					return r, err
+				}
+				if err := t.AddEvent(ctx, model.Event{IncidentID: r.IncidentID, Actor: "system", Type: "message.edited",
+					Data: mustJSON(map[string]any{"message_id": r.MessageID}), At: m.ReceivedAt}); err != nil {
+					return r, err
+				}
+			}
 		}
 		return r, nil
 	}
@@ -219,4 +281,12 @@ func (s *Store) CountRows(ctx context.Context, table string) (int, error) {
 		return 0, fmt.Errorf("store: count %s: %w", table, err)
 	}
 	return n, nil
+}
+
+func mustJSON(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only called with maps of plain values
+	}
+	return b
 }
