@@ -3,8 +3,6 @@ package quality
 import (
 	"strings"
 	"unicode/utf8"
-
-	"github.com/kljensen/snowball/russian"
 )
 
 // stopwords are function words and words that say nothing about the matter; they are neither content nor
@@ -424,7 +422,7 @@ func (g *Grader) collect(in Input, f *feats) {
 			if !cand {
 				continue
 			}
-			st := russian.Stem(w, false)
+			st := g.stem(w)
 			for _, s := range f.qStemList[:f.qStems] {
 				if stemsMatch(s, st) && !hasLabel(f.sharedLabels[:f.nShared], s) {
 					if f.nShared < len(f.sharedLabels) {

@@ -97,11 +97,33 @@ func mustLexicon() *lexicon {
 
 // Grader grades answers reusing its buffers; it is not safe for concurrent use. Use one per goroutine.
 type Grader struct {
-	cfg Config
-	a   text
-	q   text
-	cls []class
-	cov []bool
+	cfg   Config
+	a     text
+	q     text
+	cls   []class
+	cov   []bool
+	stems map[string]string // word → Snowball stem; words repeat a lot across answers
+
+	noCache bool // a one-off Grader (the Grade function) does not cache stems
+}
+
+// maxStemCache bounds the per-Grader stem cache.
+const maxStemCache = 1 << 16
+
+// stem returns the Snowball stem of the lower-cased word w, cached.
+func (g *Grader) stem(w string) string {
+	if s, ok := g.stems[w]; ok {
+		return s
+	}
+	s := russian.Stem(w, false)
+	if g.noCache {
+		return s
+	}
+	if g.stems == nil || len(g.stems) >= maxStemCache {
+		g.stems = make(map[string]string, 1024)
+	}
+	g.stems[strings.Clone(w)] = s
+	return s
 }
 
 // NewGrader returns a Grader with cfg.
@@ -109,8 +131,7 @@ func NewGrader(cfg Config) *Grader { return &Grader{cfg: cfg} }
 
 // Grade grades one answer with cfg. It allocates fresh buffers; use a Grader to grade many.
 func Grade(in Input, cfg Config) Grades {
-	var g Grader
-	g.cfg = cfg
+	g := Grader{cfg: cfg, noCache: true}
 	return g.Grade(in)
 }
 
@@ -368,7 +389,7 @@ func formal(in Input, f *feats, cfg *Config) []Reason {
 	var rs []Reason
 	substance := f.done > 0 || f.finding > 0
 	anyDate := f.date || f.dateWeak
-	if f.content < cfg.MinContentWords && !substance {
+	if f.content < cfg.MinContentWords && !substance && !(f.plan > 0 && anyDate) {
 		rs = append(rs, Reason{"formal.no_substance", "Вежливые слова без сути: в ответе нет конкретного содержания"})
 	}
 	if f.incompetent > 0 && !f.redirectOK {
@@ -411,7 +432,7 @@ func (g *Grader) stemQuestion(q string, f *feats) {
 		if stopwords[w] {
 			continue
 		}
-		s := russian.Stem(w, false)
+		s := g.stem(w)
 		dup := false
 		for _, e := range f.qStemList[:f.qStems] {
 			if e == s {

@@ -209,7 +209,7 @@ func tokenize(s string, t *text) {
 			if r == '.' {
 				if len(t.toks) > 0 {
 					last := &t.toks[len(t.toks)-1]
-					if int(last.end) == len(t.lower) {
+					if int(last.oe) == i {
 						last.dotAfter = true
 					}
 				}
@@ -231,7 +231,7 @@ func tokenize(s string, t *text) {
 				endSentence()
 			}
 		case r == ',' || r == ';' || r == ':' || r == '—' || r == '–' || r == '(' || r == ')':
-			if len(t.toks) > 0 {
+			if len(t.toks) > 0 && t.toks[len(t.toks)-1].sent == sent {
 				t.toks[len(t.toks)-1].commaAfter = true
 			}
 			i += sz
@@ -266,7 +266,7 @@ func nextLetter(s string, i int) rune {
 func sentenceEndsAtDot(s string, i int, t *text) bool {
 	if len(t.toks) > 0 {
 		last := &t.toks[len(t.toks)-1]
-		if int(last.end) == len(t.lower) && last.kind == tokWord {
+		if int(last.oe) == i && last.kind == tokWord {
 			w := string(t.lower[last.start:last.end])
 			if abbrev[w] {
 				return false
