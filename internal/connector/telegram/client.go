@@ -140,7 +140,8 @@ func (c *Client) redact(s string) string {
 	if c.Token == "" {
 		return s
 	}
-	return strings.ReplaceAll(s, c.Token, "<token>")
+	s = strings.ReplaceAll(s, c.Token, "<token>")
+	return strings.ReplaceAll(s, (&url.URL{Path: c.Token}).EscapedPath(), "<token>")
 }
 
 type replyParameters struct {
