@@ -185,6 +185,7 @@ func TestPollerRedeliversAfterSinkFailure(t *testing.T) {
 	}}
 	r := startPoller(t, newPoller(f, srv.URL, offsets, sink))
 	waitFor(t, "acceptance", func() bool { return offsets.get("irk-tg") == 500003 })
+	waitFor(t, "the next poll", func() bool { return slices.Contains(f.offsetsAsked(), 500003) })
 	r.stop(t)
 
 	if sink.calls != 4 {
