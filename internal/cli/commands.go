@@ -28,6 +28,10 @@ func commands() []Command {
 			{Name: "set-password", Summary: "set a user's password", Run: runUserSetPassword},
 			{Name: "set-role", Summary: "change a user's role and binding", Run: runUserSetRole},
 		}},
+		{Name: "source", Summary: "manage sources (VK communities, Telegram bots, webhooks)", Sub: []Command{
+			{Name: "add", Summary: "add or update a source", Run: runSourceAdd},
+			{Name: "list", Summary: "list sources", Run: runSourceList},
+		}},
 		{Name: "token", Summary: "manage API tokens", Sub: []Command{
 			{Name: "create", Summary: "mint an API token for a user and print it", Run: runTokenCreate},
 		}},

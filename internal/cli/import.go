@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,39 +12,11 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/otklik/otklik/internal/connector/jsonl"
 	"github.com/otklik/otklik/internal/model"
 	"github.com/otklik/otklik/internal/store"
 	"github.com/otklik/otklik/internal/workflow"
 )
-
-// ImportLine is the documented schema of one line of a messages JSONL file.
-type ImportLine struct {
-	Source      string          `json:"source"`      // required: where the message came from ("vk", "telegram", "import"…)
-	ExternalID  string          `json:"external_id"` // required: unique within the source; a second import skips it
-	Text        string          `json:"text"`        // required
-	Author      string          `json:"author,omitempty"`
-	AuthorID    string          `json:"author_id,omitempty"`
-	URL         string          `json:"url,omitempty"`
-	Territory   string          `json:"territory,omitempty"` // OKTMO code of the municipality, when known
-	Category    string          `json:"category,omitempty"`  // category code, when known ("zhkh.heating")
-	Address     string          `json:"address,omitempty"`
-	PostedAt    *time.Time      `json:"posted_at,omitempty"` // RFC 3339; defaults to the import time
-	ThreadID    string          `json:"thread_id,omitempty"`
-	ReplyTo     string          `json:"reply_to,omitempty"`
-	Attachments []string        `json:"attachments,omitempty"`
-	Raw         json.RawMessage `json:"raw,omitempty"` // the original payload, kept as is
-}
-
-// Message converts a line to a message.
-func (l ImportLine) Message() model.Message {
-	m := model.Message{Source: l.Source, ExternalID: l.ExternalID, Text: l.Text, Author: l.Author, AuthorID: l.AuthorID,
-		URL: l.URL, Territory: l.Territory, Category: l.Category, Address: l.Address, ThreadID: l.ThreadID,
-		ReplyTo: l.ReplyTo, Attachments: l.Attachments, Raw: l.Raw}
-	if l.PostedAt != nil {
-		m.PostedAt = l.PostedAt.UTC()
-	}
-	return m
-}
 
 // maxImportLine bounds one JSONL line.
 const maxImportLine = 1 << 20
@@ -55,18 +26,12 @@ type ImportReport struct {
 	Lines, New, Duplicates, Bad int
 }
 
-// ParseImportLine decodes and validates one JSONL line (fields unknown to the schema are an error).
+// ParseImportLine decodes and validates one JSONL line (schema: package jsonl; unknown fields are an error).
 func ParseImportLine(line []byte, refs *store.Refs) (model.Message, error) {
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.DisallowUnknownFields()
-	var l ImportLine
-	if err := dec.Decode(&l); err != nil {
-		return model.Message{}, fmt.Errorf("invalid JSON: %w", err)
+	m, err := jsonl.ParseLine(line)
+	if err != nil {
+		return model.Message{}, err
 	}
-	if dec.More() {
-		return model.Message{}, errors.New("invalid JSON: more than one value on the line")
-	}
-	m := l.Message()
 	if err := workflow.ValidateMessage(m, refs); err != nil {
 		return model.Message{}, err
 	}

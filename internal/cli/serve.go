@@ -11,6 +11,10 @@ import (
 	"time"
 
 	"github.com/otklik/otklik/internal/api"
+	"github.com/otklik/otklik/internal/connector/telegram"
+	"github.com/otklik/otklik/internal/hooks"
+	"github.com/otklik/otklik/internal/ingest"
+	"github.com/otklik/otklik/internal/store"
 	"github.com/otklik/otklik/internal/demo/seed"
 	"github.com/otklik/otklik/internal/workflow"
 )
@@ -67,12 +71,32 @@ Example:
 		seeded = &rep
 	}
 
+	analyzer, err := ingest.DefaultAnalyzer(nil)
+	if err != nil {
+		return err
+	}
+	pipe := ingest.New(svc, analyzer, ingest.Config{}, log)
+	pipeCtx, stopPipe := context.WithCancel(context.WithoutCancel(ctx))
+	pipeDone := make(chan struct{})
+	go func() { defer close(pipeDone); pipe.Run(pipeCtx) }()
+	defer func() { stopPipe(); <-pipeDone }()
+
+	pollCtx, stopPolling := context.WithCancel(ctx)
+	defer stopPolling()
+	if err := startPollers(pollCtx, st, pipe, log); err != nil {
+		return err
+	}
+
+	mux := http.NewServeMux()
+	hooks.New(st, pipe, log).Register(mux)
+	mux.Handle("/", api.New(svc, log))
+
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("--addr: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           api.New(svc, log),
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -138,4 +162,28 @@ func printDemo(io IO, url string, rep seed.Report) {
 		fmt.Fprintf(io.Out, "Admin API token: %s\n", rep.AdminToken)
 		fmt.Fprintf(io.Out, "Try: curl -H \"Authorization: Bearer %s\" %s/api/v1/incidents\n", rep.AdminToken, strings.TrimSuffix(url, "/"))
 	}
+}
+
+// startPollers runs a long-polling loop for every enabled Telegram source in polling mode; each keeps its offset
+// in the database and hands updates to the pipeline, advancing the offset only after they are durable.
+func startPollers(ctx context.Context, st *store.Store, sink *ingest.Pipeline, log *slog.Logger) error {
+	srcs, err := st.Sources(ctx)
+	if err != nil {
+		return err
+	}
+	for _, src := range srcs {
+		if src.Kind != "telegram" || src.Config.Mode != "polling" || !src.Enabled {
+			continue
+		}
+		p := &telegram.Poller{Client: &telegram.Client{BaseURL: src.Config.APIBase, Token: src.Config.Token,
+			HTTP: &http.Client{Timeout: 60 * time.Second}}, Source: src.Code, Offsets: store.SourceOffsets{S: st},
+			Sink: hooks.WithTerritory(sink, src.Territory), Logger: log}
+		log.Info("telegram long polling", "source", src.Code)
+		go func() {
+			if err := p.Run(ctx); err != nil && ctx.Err() == nil {
+				log.Error("telegram poller stopped", "source", src.Code, "err", err)
+			}
+		}()
+	}
+	return nil
 }

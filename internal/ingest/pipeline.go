@@ -35,6 +35,8 @@ type Config struct {
 	BatchSize   int           // messages per transaction at most
 	MaxWait     time.Duration // how long a batch waits for more messages before it is written
 	MergeWindow time.Duration // how far apart two messages about one problem may be
+	// RepeatWindow is how far apart the same author's same text counts as one message sent twice.
+	RepeatWindow time.Duration
 
 	// Confidence gates: below them the decision is left to an operator, with the model's suggestion attached.
 	RejectP      float64 // the detector's probability that a message is not an appeal, above which it is rejected automatically
@@ -46,7 +48,7 @@ type Config struct {
 
 // DefaultConfig returns the documented defaults.
 func DefaultConfig() Config {
-	return Config{QueueSize: 20000, BatchSize: 500, MaxWait: 10 * time.Millisecond, MergeWindow: 72 * time.Hour,
+	return Config{QueueSize: 20000, BatchSize: 500, MaxWait: 10 * time.Millisecond, MergeWindow: 72 * time.Hour, RepeatWindow: 6 * time.Hour,
 		RejectP: 0.9, AppealP: 0.8, TopicP: 0.5, TerritoryP: 0.5, MergeOverlap: 0.4}
 }
 
@@ -63,6 +65,9 @@ func (c *Config) fill() {
 	}
 	if c.MergeWindow <= 0 {
 		c.MergeWindow = d.MergeWindow
+	}
+	if c.RepeatWindow <= 0 {
+		c.RepeatWindow = d.RepeatWindow
 	}
 	for _, p := range []struct {
 		v   *float64
@@ -248,7 +253,7 @@ func (p *Pipeline) Ingest(ctx context.Context, msgs []model.Message) ([]store.In
 	items := make([]store.IngestItem, len(msgs))
 	for i, m := range msgs {
 		pl := &plans[i]
-		it := store.IngestItem{Message: m, DedupeAuthor: true}
+		it := store.IngestItem{Message: m, DedupeAuthor: true, DedupeWindow: p.cfg.RepeatWindow}
 		switch {
 		case pl.joinIncident != 0:
 			it.JoinIncident = pl.joinIncident
@@ -284,8 +289,14 @@ type plan struct {
 	similarity   float64
 }
 
+// PhotoOnly stands for the text of a message that carries only attachments.
+const PhotoOnly = "(вложение без подписи)"
+
 func normalise(m model.Message, now time.Time) model.Message {
 	m.Text = strings.TrimSpace(strings.ReplaceAll(m.Text, "\r\n", "\n"))
+	if m.Text == "" && len(m.Attachments) > 0 {
+		m.Text = PhotoOnly
+	}
 	m.Source, m.ExternalID = strings.TrimSpace(m.Source), strings.TrimSpace(m.ExternalID)
 	if m.ReceivedAt.IsZero() {
 		m.ReceivedAt = now

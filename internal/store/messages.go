@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/otklik/otklik/internal/model"
 	"github.com/otklik/otklik/internal/search"
@@ -42,8 +43,10 @@ type IngestItem struct {
 	JoinIncident int64
 	// JoinItem joins the incident that an earlier item of the same batch opened (its index plus one; 0: none).
 	JoinItem int
-	// DedupeAuthor treats the same author repeating the same text in the same source as one message.
+	// DedupeAuthor treats the same author repeating the same text in the same source within DedupeWindow
+	// (before or after) as one message.
 	DedupeAuthor bool
+	DedupeWindow time.Duration
 	Events       []model.Event
 }
 
@@ -113,7 +116,8 @@ func (t *Tx) ingestOne(ctx context.Context, it IngestItem) (IngestResult, error)
 		var inc sql.NullInt64
 		err := t.tx.QueryRowContext(ctx, t.rebind(`SELECT m.id, m.incident_id, COALESCE(i.number, '') FROM messages m
 			LEFT JOIN incidents i ON i.id = m.incident_id
-			WHERE m.source = ? AND m.author_id = ? AND m.text_hash = ? ORDER BY m.id LIMIT 1`), m.Source, m.AuthorID, hash).
+			WHERE m.source = ? AND m.author_id = ? AND m.text_hash = ? AND m.posted_at >= ? AND m.posted_at <= ?
+			ORDER BY m.id LIMIT 1`), m.Source, m.AuthorID, hash, ms(m.PostedAt.Add(-it.DedupeWindow)), ms(m.PostedAt.Add(it.DedupeWindow))).
 			Scan(&r.MessageID, &inc, &r.Number)
 		if err == nil {
 			r.IncidentID, r.Repeat = inc.Int64, true
