@@ -12,10 +12,10 @@ import (
 
 	"github.com/otklik/otklik/internal/api"
 	"github.com/otklik/otklik/internal/connector/telegram"
+	"github.com/otklik/otklik/internal/demo/seed"
 	"github.com/otklik/otklik/internal/hooks"
 	"github.com/otklik/otklik/internal/ingest"
 	"github.com/otklik/otklik/internal/store"
-	"github.com/otklik/otklik/internal/demo/seed"
 	"github.com/otklik/otklik/internal/workflow"
 )
 
