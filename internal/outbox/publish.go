@@ -229,7 +229,8 @@ func notConnected(err error) bool {
 	return errors.As(err, &opErr) && opErr.Op == "dial"
 }
 
-// splitText cuts text into parts of at most limit characters, preferring to cut after a newline or a space.
+// splitText cuts text into parts of at most limit characters, cutting at the last newline or space within the
+// limit when there is one.
 func splitText(text string, limit int) []string {
 	var out []string
 	for utf8.RuneCountInString(text) > limit {
@@ -242,7 +243,7 @@ func splitText(text string, limit int) []string {
 			n++
 		}
 		best := strings.LastIndexAny(text[:cut], "\n ")
-		if best < cut/2 {
+		if best <= 0 {
 			best = cut
 		} else {
 			best++
