@@ -356,7 +356,7 @@ func informative(in Input, f *feats, cfg *Config) (int, []Reason) {
 	switch {
 	case !in.ProofRequired:
 		pts += float64(cfg.PointsProof)
-	case in.ProofAttached:
+	case in.ProofAttached || f.proofMention: // «Приложение: фотофиксация, акт» says the photos are attached
 		pts += float64(cfg.PointsProof)
 	default:
 		reasons = append(reasons, Reason{"info.no_proof", "Нет подтверждения: для этой категории приложите фото выполненных работ"})
@@ -405,7 +405,7 @@ func formal(in Input, f *feats, cfg *Config) []Reason {
 		}
 		rs = append(rs, Reason{"formal.forward_only", "Только обещание («" + label + "»): сообщите, что именно сделано или будет сделано и когда"})
 	}
-	if f.conditional > 0 && f.done == 0 {
+	if f.conditional > 0 && f.done == 0 && !f.date {
 		rs = append(rs, Reason{"formal.conditional", "Обещание с оговоркой («" + f.condLabel + "») без действия"})
 	}
 	if !substance && f.plan == 0 && !anyDate && !f.redirectOK && !(f.org && f.contact) && len(rs) == 0 {

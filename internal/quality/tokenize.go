@@ -116,10 +116,7 @@ func tokenize(s string, t *text) {
 	n := len(s)
 	i := 0
 	for i < n {
-		r, sz := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, sz = utf8.DecodeRuneInString(s[i:])
-		}
+		r, sz := decode(s, i)
 		switch {
 		case isLetter(r):
 			start := int32(len(t.lower))
@@ -130,10 +127,7 @@ func tokenize(s string, t *text) {
 			_, tk.upper = lowerRune(r)
 			tk.dotBefore = i > 0 && s[i-1] == '.'
 			for i < n {
-				r, sz = rune(s[i]), 1
-				if r >= utf8.RuneSelf {
-					r, sz = utf8.DecodeRuneInString(s[i:])
-				}
+				r, sz = decode(s, i)
 				if isLetter(r) {
 					l, _ := lowerRune(r)
 					t.lower = utf8.AppendRune(t.lower, l)
@@ -289,4 +283,16 @@ func sentenceEndsAtDot(s string, i int, t *text) bool {
 		return false
 	}
 	return true
+}
+
+// decode decodes the rune at s[i], with a fast path for ASCII and two-byte sequences (Cyrillic).
+func decode(s string, i int) (rune, int) {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	if c&0xE0 == 0xC0 && c >= 0xC2 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+		return rune(c&0x1F)<<6 | rune(s[i+1]&0x3F), 2
+	}
+	return utf8.DecodeRuneInString(s[i:])
 }
