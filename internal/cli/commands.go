@@ -42,6 +42,7 @@ func commands() []Command {
 		{Name: "grade", Summary: "grade answers from a CSV file (promptness, plain language, informativeness, formal reply)", Run: wrap(qualitycli.GradeCommand)},
 		{Name: "bench", Summary: "benchmarks", Sub: []Command{
 			{Name: "nlp", Summary: "topic classifier against fastText on the benchmark split", Run: wrap(nlpcli.BenchCommand)},
+			{Name: "ingest", Summary: "the ingest pipeline against bare batched inserts of the same rows", Run: runBenchIngest},
 		}},
 	}
 }

@@ -10,8 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/otklik/otklik/internal/connector"
@@ -245,8 +247,9 @@ func (p *Pipeline) Ingest(ctx context.Context, msgs []model.Message) ([]store.In
 			return nil, fmt.Errorf("ingest: message %d (%s/%s): %w", i, m.Source, m.ExternalID, err)
 		}
 		msgs[i] = m
-		plans[i] = p.understand(m, refs)
 	}
+	// Reading the texts is the CPU-heavy stage: spread it over the cores.
+	parallel(len(msgs), func(i int) { plans[i] = p.understand(msgs[i], refs) })
 	if err := p.findMerges(ctx, msgs, plans); err != nil {
 		return nil, err
 	}
@@ -555,4 +558,31 @@ func mustJSON(v any) json.RawMessage {
 		panic(err) // only plain data is marshalled here
 	}
 	return b
+}
+
+// parallel runs fn(0..n-1) on GOMAXPROCS goroutines (inline for small n).
+func parallel(n int, fn func(i int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if n < 32 || workers == 1 {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -106,7 +106,7 @@ func (t *Tx) ingestOne(ctx context.Context, it IngestItem) (IngestResult, error)
 	known := false
 	if it.DedupeAuthor && m.AuthorID != "" && !m.Edited {
 		// A re-delivery of a known external id is a duplicate, not a repeat: look for it first.
-		err := t.tx.QueryRowContext(ctx, t.rebind(`SELECT 1 FROM messages WHERE source = ? AND external_id = ?`), m.Source, m.ExternalID).Scan(new(int))
+		err := t.queryRow(ctx, `SELECT 1 FROM messages WHERE source = ? AND external_id = ?`, m.Source, m.ExternalID).Scan(new(int))
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return r, fmt.Errorf("look up message: %w", err)
 		}
@@ -114,10 +114,10 @@ func (t *Tx) ingestOne(ctx context.Context, it IngestItem) (IngestResult, error)
 	}
 	if it.DedupeAuthor && m.AuthorID != "" && !m.Edited && !known {
 		var inc sql.NullInt64
-		err := t.tx.QueryRowContext(ctx, t.rebind(`SELECT m.id, m.incident_id, COALESCE(i.number, '') FROM messages m
+		err := t.queryRow(ctx, `SELECT m.id, m.incident_id, COALESCE(i.number, '') FROM messages m
 			LEFT JOIN incidents i ON i.id = m.incident_id
 			WHERE m.source = ? AND m.author_id = ? AND m.text_hash = ? AND m.posted_at >= ? AND m.posted_at <= ?
-			ORDER BY m.id LIMIT 1`), m.Source, m.AuthorID, hash, ms(m.PostedAt.Add(-it.DedupeWindow)), ms(m.PostedAt.Add(it.DedupeWindow))).
+			ORDER BY m.id LIMIT 1`, m.Source, m.AuthorID, hash, ms(m.PostedAt.Add(-it.DedupeWindow)), ms(m.PostedAt.Add(it.DedupeWindow))).
 			Scan(&r.MessageID, &inc, &r.Number)
 		if err == nil {
 			r.IncidentID, r.Repeat = inc.Int64, true
@@ -127,15 +127,15 @@ func (t *Tx) ingestOne(ctx context.Context, it IngestItem) (IngestResult, error)
 			return r, fmt.Errorf("look up repeat: %w", err)
 		}
 	}
-	err := t.tx.QueryRowContext(ctx, t.rebind(`INSERT INTO messages(source, external_id, author, author_id, text, url, territory,
+	err := t.queryRow(ctx, `INSERT INTO messages(source, external_id, author, author_id, text, url, territory,
 		category, address, thread_id, reply_to, attachments, raw, posted_at, received_at, text_hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, external_id) DO NOTHING RETURNING id`),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, external_id) DO NOTHING RETURNING id`,
 		m.Source, m.ExternalID, m.Author, m.AuthorID, m.Text, m.URL, m.Territory, m.Category, m.Address, m.ThreadID,
 		m.ReplyTo, string(att), string(m.Raw), ms(m.PostedAt), ms(m.ReceivedAt), hash).Scan(&r.MessageID)
 	if errors.Is(err, sql.ErrNoRows) {
 		var inc sql.NullInt64
-		err := t.tx.QueryRowContext(ctx, t.rebind(`SELECT m.id, m.incident_id, COALESCE(i.number, '') FROM messages m
-			LEFT JOIN incidents i ON i.id = m.incident_id WHERE m.source = ? AND m.external_id = ?`), m.Source, m.ExternalID).
+		err := t.queryRow(ctx, `SELECT m.id, m.incident_id, COALESCE(i.number, '') FROM messages m
+			LEFT JOIN incidents i ON i.id = m.incident_id WHERE m.source = ? AND m.external_id = ?`, m.Source, m.ExternalID).
 			Scan(&r.MessageID, &inc, &r.Number)
 		r.IncidentID, r.Duplicate = inc.Int64, true
 		if err != nil {
@@ -143,7 +143,7 @@ func (t *Tx) ingestOne(ctx context.Context, it IngestItem) (IngestResult, error)
 		}
 		if m.Edited {
 			r.Duplicate, r.Edited = false, true
-			if _, err := t.tx.ExecContext(ctx, t.rebind(`UPDATE messages SET text = ?, raw = ?, text_hash = ?, attachments = ? WHERE id = ?`),
+			if _, err := t.exec(ctx, `UPDATE messages SET text = ?, raw = ?, text_hash = ?, attachments = ? WHERE id = ?`,
 				m.Text, string(m.Raw), hash, string(att), r.MessageID); err != nil {
 				return r, fmt.Errorf("update edited message: %w", err)
 			}
@@ -165,8 +165,8 @@ func (t *Tx) ingestOne(ctx context.Context, it IngestItem) (IngestResult, error)
 	switch {
 	case it.JoinIncident != 0:
 		r.IncidentID = it.JoinIncident
-		if err := t.tx.QueryRowContext(ctx, t.rebind(`UPDATE incidents SET message_count = message_count + 1, updated_at = ?
-			WHERE id = ? RETURNING number`), ms(m.ReceivedAt), it.JoinIncident).Scan(&r.Number); err != nil {
+		if err := t.queryRow(ctx, `UPDATE incidents SET message_count = message_count + 1, updated_at = ?
+			WHERE id = ? RETURNING number`, ms(m.ReceivedAt), it.JoinIncident).Scan(&r.Number); err != nil {
 			return r, fmt.Errorf("join incident %d: %w", it.JoinIncident, err)
 		}
 		if err := t.addTerms(ctx, it.JoinIncident, m.Text); err != nil {
@@ -183,7 +183,7 @@ func (t *Tx) ingestOne(ctx context.Context, it IngestItem) (IngestResult, error)
 	default:
 		return r, nil // a message kept without an incident (not an appeal)
 	}
-	if _, err := t.tx.ExecContext(ctx, t.rebind(`UPDATE messages SET incident_id = ? WHERE id = ?`), r.IncidentID, r.MessageID); err != nil {
+	if _, err := t.exec(ctx, `UPDATE messages SET incident_id = ? WHERE id = ?`, r.IncidentID, r.MessageID); err != nil {
 		return r, fmt.Errorf("link message: %w", err)
 	}
 	for _, e := range it.Events {
@@ -198,8 +198,8 @@ func (t *Tx) ingestOne(ctx context.Context, it IngestItem) (IngestResult, error)
 // NextNumber allocates the next number with the given prefix ("38-2026-" → "38-2026-000123").
 func (t *Tx) NextNumber(ctx context.Context, prefix string) (string, error) {
 	var n int64
-	err := t.tx.QueryRowContext(ctx, t.rebind(`INSERT INTO counters(name, value) VALUES (?, 1)
-		ON CONFLICT(name) DO UPDATE SET value = counters.value + 1 RETURNING value`), prefix).Scan(&n)
+	err := t.queryRow(ctx, `INSERT INTO counters(name, value) VALUES (?, 1)
+		ON CONFLICT(name) DO UPDATE SET value = counters.value + 1 RETURNING value`, prefix).Scan(&n)
 	if err != nil {
 		return "", fmt.Errorf("store: allocate number %s: %w", prefix, err)
 	}
@@ -222,10 +222,10 @@ func (t *Tx) CreateIncident(ctx context.Context, inc model.Incident, text string
 		ex = string(b)
 	}
 	var id int64
-	err := t.tx.QueryRowContext(ctx, t.rebind(`INSERT INTO incidents(number, region_id, status, priority, category_id,
+	err := t.queryRow(ctx, `INSERT INTO incidents(number, region_id, status, priority, category_id,
 		territory_id, executor_id, summary, address, source, message_count, created_at, updated_at, reaction_due,
 		resolution_due, due_at, warn_at, breach_at, first_reaction_at, resolved_at, merged_into, reject_reason, excluded_executors)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		inc.Number, inc.RegionID, string(inc.Status), string(inc.Priority), nullID(inc.CategoryID), nullID(inc.TerritoryID),
 		nullID(inc.ExecutorID), inc.Summary, inc.Address, inc.Source, inc.MessageCount, ms(inc.CreatedAt), ms(inc.UpdatedAt),
 		msPtr(inc.ReactionDue), msPtr(inc.ResolutionDue), msPtr(inc.DueAt), msPtr(inc.WarnAt), msPtr(inc.BreachAt),
@@ -255,7 +255,7 @@ func (t *Tx) addTerms(ctx context.Context, incidentID int64, text string) error 
 		args = append(args, term, incidentID)
 	}
 	b.WriteString(` ON CONFLICT DO NOTHING`)
-	if _, err := t.tx.ExecContext(ctx, t.rebind(b.String()), args...); err != nil {
+	if _, err := t.exec(ctx, b.String(), args...); err != nil {
 		return fmt.Errorf("store: index incident %d: %w", incidentID, err)
 	}
 	return nil

@@ -13,8 +13,47 @@ import (
 
 // Tx is a unit of work: everything done through it commits together or not at all.
 type Tx struct {
-	s  *Store
-	tx *sql.Tx
+	s     *Store
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt // prepared once per transaction: a batch reuses them instead of re-parsing
+}
+
+// maxCachedStmts bounds the statements a transaction keeps prepared (multi-row inserts vary in shape).
+const maxCachedStmts = 256
+
+func (t *Tx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := t.tx.PrepareContext(ctx, t.s.d.rebind(q))
+	if err != nil {
+		return nil, err
+	}
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	if len(t.stmts) < maxCachedStmts {
+		t.stmts[q] = st
+	}
+	return st, nil
+}
+
+// exec runs a statement (written with ? placeholders) through the transaction's prepared-statement cache.
+func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st, err := t.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// queryRow runs a one-row query through the cache.
+func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	st, err := t.stmt(ctx, q)
+	if err != nil {
+		return t.tx.QueryRowContext(ctx, t.s.d.rebind(q), args...) // reports the same error through Scan
+	}
+	return st.QueryRowContext(ctx, args...)
 }
 
 // WithTx runs fn in a transaction, committing when it returns nil and rolling back otherwise. On SQLite the
@@ -36,10 +75,10 @@ func (t *Tx) UpdateIncident(ctx context.Context, inc model.Incident) error {
 	if inc.ExcludedExecutor == nil {
 		ex = []byte("[]")
 	}
-	_, err := t.tx.ExecContext(ctx, t.rebind(`UPDATE incidents SET status = ?, priority = ?, category_id = ?, territory_id = ?,
+	_, err := t.exec(ctx, `UPDATE incidents SET status = ?, priority = ?, category_id = ?, territory_id = ?,
 		executor_id = ?, summary = ?, address = ?, message_count = ?, updated_at = ?, reaction_due = ?, resolution_due = ?,
 		due_at = ?, warn_at = ?, breach_at = ?, first_reaction_at = ?, resolved_at = ?, merged_into = ?, reject_reason = ?,
-		excluded_executors = ? WHERE id = ?`),
+		excluded_executors = ? WHERE id = ?`,
 		string(inc.Status), string(inc.Priority), nullID(inc.CategoryID), nullID(inc.TerritoryID), nullID(inc.ExecutorID),
 		inc.Summary, inc.Address, inc.MessageCount, ms(inc.UpdatedAt), msPtr(inc.ReactionDue), msPtr(inc.ResolutionDue),
 		msPtr(inc.DueAt), msPtr(inc.WarnAt), msPtr(inc.BreachAt), msPtr(inc.FirstReactionAt), msPtr(inc.ResolvedAt),
@@ -52,10 +91,6 @@ func (t *Tx) UpdateIncident(ctx context.Context, inc model.Incident) error {
 
 // AddEvent appends to the audit log.
 func (t *Tx) AddEvent(ctx context.Context, e model.Event) error {
-	return addEvent(ctx, t.s, t.tx, e)
-}
-
-func addEvent(ctx context.Context, s *Store, q queryer, e model.Event) error {
 	if e.At.IsZero() {
 		e.At = time.Now()
 	}
@@ -63,8 +98,8 @@ func addEvent(ctx context.Context, s *Store, q queryer, e model.Event) error {
 	if len(e.Data) > 0 {
 		data = string(e.Data)
 	}
-	_, err := q.ExecContext(ctx, s.d.rebind(`INSERT INTO events(incident_id, answer_id, actor_id, actor, type, from_state, to_state, data, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), nullID(e.IncidentID), nullID(e.AnswerID), nullID(e.ActorID), e.Actor, e.Type,
+	_, err := t.exec(ctx, `INSERT INTO events(incident_id, answer_id, actor_id, actor, type, from_state, to_state, data, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, nullID(e.IncidentID), nullID(e.AnswerID), nullID(e.ActorID), e.Actor, e.Type,
 		e.From, e.To, data, ms(e.At))
 	if err != nil {
 		return fmt.Errorf("store: add event %s: %w", e.Type, err)
@@ -74,14 +109,14 @@ func addEvent(ctx context.Context, s *Store, q queryer, e model.Event) error {
 
 // MoveMessages re-points the messages of one incident to another (merging) and returns how many moved.
 func (t *Tx) MoveMessages(ctx context.Context, from, to int64) (int, error) {
-	res, err := t.tx.ExecContext(ctx, t.rebind(`UPDATE messages SET incident_id = ? WHERE incident_id = ?`), to, from)
+	res, err := t.exec(ctx, `UPDATE messages SET incident_id = ? WHERE incident_id = ?`, to, from)
 	if err != nil {
 		return 0, fmt.Errorf("store: move messages %d→%d: %w", from, to, err)
 	}
 	n, _ := res.RowsAffected()
 	// The survivor becomes findable by the merged incident's words too.
-	if _, err := t.tx.ExecContext(ctx, t.rebind(`INSERT INTO incident_terms(term, incident_id)
-		SELECT term, ? FROM incident_terms WHERE incident_id = ? ON CONFLICT DO NOTHING`), to, from); err != nil {
+	if _, err := t.exec(ctx, `INSERT INTO incident_terms(term, incident_id)
+		SELECT term, ? FROM incident_terms WHERE incident_id = ? ON CONFLICT DO NOTHING`, to, from); err != nil {
 		return 0, fmt.Errorf("store: merge terms %d→%d: %w", from, to, err)
 	}
 	return int(n), nil
@@ -90,7 +125,7 @@ func (t *Tx) MoveMessages(ctx context.Context, from, to int64) (int, error) {
 // AnswerForUpdate reads an answer and locks it.
 func (t *Tx) AnswerForUpdate(ctx context.Context, id int64) (model.Answer, error) {
 	q := `SELECT ` + answerCols + ` FROM answers WHERE id = ?` + t.s.d.forUpdate
-	a, err := scanAnswer(t.tx.QueryRowContext(ctx, t.rebind(q), id))
+	a, err := scanAnswer(t.queryRow(ctx, q, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, notFound("answer", id)
 	}
@@ -103,9 +138,9 @@ func (t *Tx) AnswerForUpdate(ctx context.Context, id int64) (model.Answer, error
 // CreateAnswer inserts an answer and returns its id.
 func (t *Tx) CreateAnswer(ctx context.Context, a model.Answer) (int64, error) {
 	var id int64
-	err := t.tx.QueryRowContext(ctx, t.rebind(`INSERT INTO answers(incident_id, kind, state, text, author_id, executor_id,
+	err := t.queryRow(ctx, `INSERT INTO answers(incident_id, kind, state, text, author_id, executor_id,
 		review_comment, reviewer_id, due_date, external_id, created_at, updated_at, submitted_at, published_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		a.IncidentID, string(a.Kind), string(a.State), a.Text, nullID(a.AuthorID), nullID(a.ExecutorID), a.ReviewComment,
 		nullID(a.ReviewerID), msPtr(a.DueDate), a.ExternalID, ms(a.CreatedAt), ms(a.UpdatedAt), msPtr(a.SubmittedAt),
 		msPtr(a.PublishedAt)).Scan(&id)
@@ -117,8 +152,8 @@ func (t *Tx) CreateAnswer(ctx context.Context, a model.Answer) (int64, error) {
 
 // UpdateAnswer writes the mutable fields of an answer.
 func (t *Tx) UpdateAnswer(ctx context.Context, a model.Answer) error {
-	_, err := t.tx.ExecContext(ctx, t.rebind(`UPDATE answers SET kind = ?, state = ?, text = ?, review_comment = ?,
-		reviewer_id = ?, due_date = ?, external_id = ?, updated_at = ?, submitted_at = ?, published_at = ? WHERE id = ?`),
+	_, err := t.exec(ctx, `UPDATE answers SET kind = ?, state = ?, text = ?, review_comment = ?,
+		reviewer_id = ?, due_date = ?, external_id = ?, updated_at = ?, submitted_at = ?, published_at = ? WHERE id = ?`,
 		string(a.Kind), string(a.State), a.Text, a.ReviewComment, nullID(a.ReviewerID), msPtr(a.DueDate), a.ExternalID,
 		ms(a.UpdatedAt), msPtr(a.SubmittedAt), msPtr(a.PublishedAt), a.ID)
 	if err != nil {

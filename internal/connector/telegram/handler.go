@@ -62,6 +62,7 @@ func Handler(cfg Config, sink Sink) http.Handler {
 			return
 		}
 		m := *u.Message
+		m.Edited = u.Edit
 		m.Source = source
 		m.ReceivedAt = now().UTC()
 		if err := sink.Accept(r.Context(), []model.Message{m}); err != nil {

@@ -156,6 +156,7 @@ func (p *Poller) batch(log *slog.Logger, source string, raws []json.RawMessage, 
 			continue
 		}
 		m := *u.Message
+		m.Edited = u.Edit
 		m.Source = source
 		m.ReceivedAt = received
 		msgs = append(msgs, m)

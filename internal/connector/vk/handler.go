@@ -76,6 +76,7 @@ func Handler(cfg Config, sink Sink) http.Handler {
 			return
 		}
 		m := *ev.Message
+		m.Edited = ev.Edit
 		m.Source = source
 		m.ReceivedAt = now().UTC()
 		if err := sink.Accept(r.Context(), []model.Message{m}); err != nil {

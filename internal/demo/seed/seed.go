@@ -12,6 +12,7 @@ import (
 	"github.com/otklik/otklik/internal/auth"
 	"github.com/otklik/otklik/internal/demo"
 	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/routing"
 	"github.com/otklik/otklik/internal/store"
 	"github.com/otklik/otklik/internal/workflow"
 )
@@ -28,6 +29,9 @@ type Options struct {
 	Incidents int       // how many incidents to create; 0 means 360
 	Days      int       // over how many days; 0 means 28
 	Seed      uint64    // random seed; the same seed gives the same demo
+	// ReferenceOnly seeds the region, territories, categories, executors, users and routing rules, no incidents
+	// (benchmarks start from it).
+	ReferenceOnly bool
 }
 
 // Report says what Seed did.
@@ -60,11 +64,14 @@ func Seed(ctx context.Context, st *store.Store, opt Options) (Report, error) {
 		if err := seedReference(ctx, st, &rep); err != nil {
 			return rep, err
 		}
-		n, err := seedIncidents(ctx, st, opt)
-		if err != nil {
-			return rep, err
+		rep.Seeded = true
+		if !opt.ReferenceOnly {
+			n, err := seedIncidents(ctx, st, opt)
+			if err != nil {
+				return rep, err
+			}
+			rep.Incidents = n
 		}
-		rep.Seeded, rep.Incidents = true, n
 	}
 	admin, _, err := st.UserByLogin(ctx, "admin")
 	if err != nil {
@@ -109,6 +116,9 @@ func seedReference(ctx context.Context, st *store.Store, rep *Report) error {
 		}
 		rep.Executors++
 	}
+	if err := seedRouting(ctx, st); err != nil {
+		return err
+	}
 	refs, err := st.LoadRefs(ctx)
 	if err != nil {
 		return err
@@ -131,6 +141,43 @@ func seedReference(ctx context.Context, st *store.Store, rep *Report) error {
 		rep.Users = append(rep.Users, u)
 	}
 	return nil
+}
+
+// seedRouting writes the demo's routing table: local organisations for their categories in their territories
+// first, then the region-wide ones; the management companies' houses go into the building registry (the
+// territory's administration is the router's own fallback).
+func seedRouting(ctx context.Context, st *store.Store) error {
+	var rules []store.RoutingRule
+	var buildings []store.Building
+	for _, e := range demo.Executors() {
+		switch {
+		case e.Kind == demo.ExecutorUK:
+			for _, a := range e.Addresses {
+				ter := ""
+				if len(e.Territories) > 0 {
+					ter = e.Territories[0]
+				}
+				buildings = append(buildings, store.Building{Address: a, Key: routing.AddressKey(a), Territory: ter, Executor: e.Code})
+			}
+		case e.Kind == demo.ExecutorOMSU:
+			// The fallback.
+		case len(e.Territories) > 0:
+			for _, t := range e.Territories {
+				for _, c := range e.Categories {
+					rules = append(rules, store.RoutingRule{Position: 10, Category: c, Territory: t, Executor: e.Code})
+				}
+			}
+		default:
+			for _, c := range e.Categories {
+				rules = append(rules, store.RoutingRule{Position: 20, Category: c, Executor: e.Code})
+			}
+		}
+	}
+	if err := st.ReplaceRoutingRules(ctx, rules); err != nil {
+		return err
+	}
+	_, err := st.PutBuildings(ctx, buildings)
+	return err
 }
 
 // pickExecutor finds who answers a subtopic in a territory: an organisation serving both, else one serving the

@@ -1,0 +1,189 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/otklik/otklik/internal/demo/seed"
+	"github.com/otklik/otklik/internal/ingest"
+	"github.com/otklik/otklik/internal/workflow"
+)
+
+// benchIngestResult is what 'otklik bench ingest --json' prints.
+type benchIngestResult struct {
+	Messages          int     `json:"messages"`
+	Dialect           string  `json:"dialect"`
+	PipelineSeconds   float64 `json:"pipeline_seconds"`
+	BareSeconds       float64 `json:"bare_insert_seconds"`
+	PipelinePerSecond float64 `json:"pipeline_per_second"`
+	BarePerSecond     float64 `json:"bare_insert_per_second"`
+	Ratio             float64 `json:"ratio"`
+	Incidents         int     `json:"incidents"`
+	GOMAXPROCS        int     `json:"gomaxprocs"`
+}
+
+// freshDB makes a new empty database for a benchmark: a file in dir for SQLite, a new schema for PostgreSQL.
+// The returned cleanup removes it.
+func freshDB(ctx context.Context, base, dir, name string) (string, func(), error) {
+	if !strings.HasPrefix(base, "postgres://") && !strings.HasPrefix(base, "postgresql://") {
+		path := filepath.Join(dir, name+".db")
+		return path, func() {
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				os.Remove(path + suffix)
+			}
+		}, nil
+	}
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	schema := "bench_" + name + "_" + hex.EncodeToString(b)
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		return "", nil, err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		return "", nil, fmt.Errorf("create schema %s: %w", schema, err)
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", nil, err
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String(), func() {
+		db, err := sql.Open("pgx", base)
+		if err == nil {
+			db.Exec("DROP SCHEMA " + schema + " CASCADE")
+			db.Close()
+		}
+	}, nil
+}
+
+func runBenchIngest(ctx context.Context, args []string, io IO) error {
+	fs := newFlags(io, "bench ingest", "bench ingest --messages N [--db URL] [--json]",
+		`Ingest N realistic messages through the whole pipeline (normalise, deduplicate, detect appeal, locate,
+merge, route, persist in batches, from concurrent senders) into a fresh database and, in the same run, bare
+batched inserts of the same message rows into another fresh database, and print both rates and their ratio.
+Without --db both are SQLite files in a temporary directory; with a postgres:// URL both are new schemas in that
+database, dropped afterwards.
+
+Example:
+  otklik bench ingest --messages 100000 --json`)
+	n := fs.Int("messages", 100000, "how many messages")
+	db := fs.String("db", "", "database: empty for SQLite in a temporary directory, or a postgres:// URL")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	senders := fs.Int("senders", 8, "concurrent senders")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the pipeline run to this file")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if *n < 1 {
+		return fmt.Errorf("--messages: at least 1")
+	}
+	dir, err := os.MkdirTemp("", "otklik-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	msgs := ingest.Generate(*n, 1, time.Now())
+	bare := make(chan error, 1)
+
+	// The pipeline.
+	pipeDSN, dropPipe, err := freshDB(ctx, *db, dir, "pipeline")
+	if err != nil {
+		return err
+	}
+	defer dropPipe()
+	st, err := openStore(ctx, pipeDSN)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := seed.Seed(ctx, st, seed.Options{ReferenceOnly: true}); err != nil {
+		return err
+	}
+	an, err := ingest.DefaultAnalyzer(nil)
+	if err != nil {
+		return err
+	}
+	svc := workflow.New(st)
+	pipe := ingest.New(svc, an, ingest.Config{}, nil)
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { pipe.Run(runCtx); close(done) }()
+	var bar *progressbar.ProgressBar
+	if !*asJSON {
+		bar = progressbar.NewOptions(*n, progressbar.OptionSetWriter(io.Err), progressbar.OptionSetDescription("pipeline"),
+			progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionOnCompletion(func() { fmt.Fprintln(io.Err) }))
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	err = ingest.SubmitAll(ctx, pipe, msgs, *senders, 100, func(k int) {
+		if bar != nil {
+			_ = bar.Add(k)
+		}
+	})
+	pipeDur := time.Since(start)
+	if *cpuProfile != "" {
+		pprof.StopCPUProfile()
+	}
+	stop()
+	<-done
+	if err != nil {
+		return fmt.Errorf("pipeline: %w", err)
+	}
+	incidents, _ := st.CountRows(ctx, "incidents")
+
+	// The baseline, after the pipeline so the two never share the machine.
+	bareDSN, dropBare, err := freshDB(ctx, *db, dir, "bare")
+	if err != nil {
+		return err
+	}
+	defer dropBare()
+	bst, err := openStore(ctx, bareDSN)
+	if err != nil {
+		return err
+	}
+	defer bst.Close()
+	start = time.Now()
+	bare <- ingest.BareInsert(ctx, bst, msgs, 500)
+	bareDur := time.Since(start)
+	if err := <-bare; err != nil {
+		return err
+	}
+	res := benchIngestResult{Messages: *n, Dialect: st.Dialect(), PipelineSeconds: pipeDur.Seconds(), BareSeconds: bareDur.Seconds(),
+		PipelinePerSecond: float64(*n) / pipeDur.Seconds(), BarePerSecond: float64(*n) / bareDur.Seconds(), Incidents: incidents,
+		GOMAXPROCS: runtime.GOMAXPROCS(0)}
+	res.Ratio = res.PipelinePerSecond / res.BarePerSecond
+	if *asJSON {
+		return json.NewEncoder(io.Out).Encode(res)
+	}
+	fmt.Fprintf(io.Out, "%d messages on %s (GOMAXPROCS %d)\n", res.Messages, res.Dialect, res.GOMAXPROCS)
+	fmt.Fprintf(io.Out, "  pipeline:     %8.0f messages/s (%.1f s, %d incidents)\n", res.PipelinePerSecond, res.PipelineSeconds, res.Incidents)
+	fmt.Fprintf(io.Out, "  bare insert:  %8.0f messages/s (%.1f s)\n", res.BarePerSecond, res.BareSeconds)
+	fmt.Fprintf(io.Out, "  ratio:        %.3f\n", res.Ratio)
+	return nil
+}
