@@ -100,7 +100,6 @@ Example:
 	}
 	defer os.RemoveAll(dir)
 	msgs := ingest.Generate(*n, 1, time.Now())
-	bare := make(chan error, 1)
 
 	// The pipeline.
 	pipeDSN, dropPipe, err := freshDB(ctx, *db, dir, "pipeline")
@@ -123,6 +122,7 @@ Example:
 	svc := workflow.New(st)
 	pipe := ingest.New(svc, an, ingest.Config{}, nil)
 	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
 	done := make(chan struct{})
 	go func() { pipe.Run(runCtx); close(done) }()
 	var bar *progressbar.ProgressBar
@@ -169,11 +169,10 @@ Example:
 	}
 	defer bst.Close()
 	start = time.Now()
-	bare <- ingest.BareInsert(ctx, bst, msgs, 500)
-	bareDur := time.Since(start)
-	if err := <-bare; err != nil {
+	if err := ingest.BareInsert(ctx, bst, msgs, 500); err != nil {
 		return err
 	}
+	bareDur := time.Since(start)
 	res := benchIngestResult{Messages: *n, Dialect: st.Dialect(), PipelineSeconds: pipeDur.Seconds(), BareSeconds: bareDur.Seconds(),
 		PipelinePerSecond: float64(*n) / pipeDur.Seconds(), BarePerSecond: float64(*n) / bareDur.Seconds(), Incidents: incidents,
 		GOMAXPROCS: runtime.GOMAXPROCS(0)}
