@@ -114,6 +114,7 @@ Example:
 		defer close(tickerDone)
 		svc.RunTicker(tickCtx, *tick)
 	}()
+	go keepStatistics(tickCtx, st, log)
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -186,4 +187,21 @@ func startPollers(ctx context.Context, st *store.Store, sink *ingest.Pipeline, l
 		}()
 	}
 	return nil
+}
+
+// keepStatistics refreshes the query planner's statistics at start and every hour, so list filters keep using
+// the right indexes as the data grows.
+func keepStatistics(ctx context.Context, st *store.Store, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if err := st.Optimize(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("planner statistics", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -110,11 +110,19 @@ const (
 
 // Region is a tenant: a subject of the federation with its calendar.
 type Region struct {
-	ID       int64    `json:"id"`
-	Code     string   `json:"code"` // two-digit subject code, the prefix of incident numbers ("38")
-	Name     string   `json:"name"`
-	TimeZone string   `json:"time_zone"`
-	Calendar Calendar `json:"calendar"`
+	ID       int64          `json:"id"`
+	Code     string         `json:"code"` // two-digit subject code, the prefix of incident numbers ("38")
+	Name     string         `json:"name"`
+	TimeZone string         `json:"time_zone"`
+	Calendar Calendar       `json:"calendar"`
+	Settings RegionSettings `json:"settings"`
+}
+
+// RegionSettings are a region's policies beyond its calendar.
+type RegionSettings struct {
+	// AutoApprove lets answers whose plain-language and informativeness grades both reach this value, and that
+	// are not flagged as formal replies, be approved without a moderator; 0 turns it off.
+	AutoApprove int `json:"auto_approve,omitempty"`
 }
 
 // Calendar is a region's working-time setting, stored with the region (the JSON form internal/sla reads, less
@@ -274,10 +282,14 @@ type Answer struct {
 	ReviewerID    int64       `json:"reviewer_id,omitempty"`
 	DueDate       *time.Time  `json:"due_date,omitempty"` // for interim answers: "will be fixed by"
 	ExternalID    string      `json:"external_id,omitempty"`
-	CreatedAt     time.Time   `json:"created_at"`
-	UpdatedAt     time.Time   `json:"updated_at"`
-	SubmittedAt   *time.Time  `json:"submitted_at,omitempty"`
-	PublishedAt   *time.Time  `json:"published_at,omitempty"`
+	Attachments   []string    `json:"attachments,omitempty"` // proof: photo references
+	// Grades are the automatic grades (package quality) as of the last submission, with their reasons.
+	Grades      json.RawMessage `json:"grades,omitempty"`
+	Formal      *bool           `json:"formal,omitempty"`
+	CreatedAt   time.Time       `json:"created_at"`
+	UpdatedAt   time.Time       `json:"updated_at"`
+	SubmittedAt *time.Time      `json:"submitted_at,omitempty"`
+	PublishedAt *time.Time      `json:"published_at,omitempty"`
 }
 
 // Event is one entry of the append-only audit log.

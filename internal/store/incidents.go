@@ -57,11 +57,15 @@ func scanIncident(sc interface{ Scan(...any) error }, now time.Time) (model.Inci
 }
 
 func (s *Store) getIncident(ctx context.Context, q queryer, where string, arg any, lock bool) (model.Incident, error) {
+	return s.getIncidentAt(ctx, q, where, arg, lock, time.Now())
+}
+
+func (s *Store) getIncidentAt(ctx context.Context, q queryer, where string, arg any, lock bool, now time.Time) (model.Incident, error) {
 	query := incidentSelect + ` WHERE ` + where
 	if lock && s.d.forUpdate != "" {
 		query += " FOR UPDATE OF i"
 	}
-	inc, err := scanIncident(q.QueryRowContext(ctx, s.d.rebind(query), arg), time.Now())
+	inc, err := scanIncident(q.QueryRowContext(ctx, s.d.rebind(query), arg), now)
 	if errors.Is(err, sql.ErrNoRows) {
 		return inc, notFound("incident", arg)
 	}
@@ -74,6 +78,11 @@ func (s *Store) getIncident(ctx context.Context, q queryer, where string, arg an
 // Incident returns one incident by id.
 func (s *Store) Incident(ctx context.Context, id int64) (model.Incident, error) {
 	return s.getIncident(ctx, s.db, `i.id = ?`, id, false)
+}
+
+// IncidentAt returns one incident by id with Overdue computed at now (the caller's clock).
+func (s *Store) IncidentAt(ctx context.Context, id int64, now time.Time) (model.Incident, error) {
+	return s.getIncidentAt(ctx, s.db, `i.id = ?`, id, false, now)
 }
 
 // IncidentByNumber returns one incident by its human-readable number.
@@ -169,8 +178,13 @@ func (s *Store) ListIncidents(ctx context.Context, f IncidentFilter) (IncidentPa
 	if !f.To.IsZero() {
 		add("i.created_at < ?", ms(f.To))
 	}
-	for _, term := range search.Terms(f.Query) {
-		add("i.id IN (SELECT incident_id FROM incident_terms WHERE term = ?)", term)
+	if terms := search.Terms(f.Query); len(terms) > 0 {
+		// One semi-join on the intersection of the terms' postings, rather than one per term.
+		parts := make([]string, len(terms))
+		for i := range terms {
+			parts[i] = "SELECT incident_id FROM incident_terms WHERE term = ?"
+		}
+		add("i.id IN ("+strings.Join(parts, " INTERSECT ")+")", toAny(terms)...)
 	}
 	col, dir := "i.created_at", "DESC"
 	switch f.Sort {
@@ -333,15 +347,27 @@ func (s *Store) Messages(ctx context.Context, incidentID int64) ([]model.Message
 }
 
 const answerCols = `id, incident_id, kind, state, text, author_id, executor_id, review_comment, reviewer_id, due_date,
-	external_id, created_at, updated_at, submitted_at, published_at`
+	external_id, created_at, updated_at, submitted_at, published_at, grades, formal, attachments`
 
 func scanAnswer(sc interface{ Scan(...any) error }) (model.Answer, error) {
 	var a model.Answer
 	var kind, state string
 	var author, ex, reviewer, due, submitted, published sql.NullInt64
 	var created, updated int64
+	var grades, att string
+	var formal sql.NullBool
 	err := sc.Scan(&a.ID, &a.IncidentID, &kind, &state, &a.Text, &author, &ex, &a.ReviewComment, &reviewer, &due,
-		&a.ExternalID, &created, &updated, &submitted, &published)
+		&a.ExternalID, &created, &updated, &submitted, &published, &grades, &formal, &att)
+	if grades != "" {
+		a.Grades = json.RawMessage(grades)
+	}
+	if formal.Valid {
+		f := formal.Bool
+		a.Formal = &f
+	}
+	if att != "" && att != "[]" {
+		_ = json.Unmarshal([]byte(att), &a.Attachments)
+	}
 	a.Kind, a.State = model.AnswerKind(kind), model.AnswerState(state)
 	a.AuthorID, a.ExecutorID, a.ReviewerID = author.Int64, ex.Int64, reviewer.Int64
 	a.DueDate, a.SubmittedAt, a.PublishedAt = fromNullMS(due), fromNullMS(submitted), fromNullMS(published)
@@ -359,7 +385,22 @@ func (s *Store) AnswersInState(ctx context.Context, state model.AnswerState, lim
 	if limit <= 0 {
 		limit = 100
 	}
-	return s.answers(ctx, fmt.Sprintf(`state = ? ORDER BY created_at, id LIMIT %d`, limit), string(state))
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(fmt.Sprintf(`SELECT a.`+strings.ReplaceAll(answerCols, ", ", ", a.")+`
+		FROM answers a JOIN incidents i ON i.id = a.incident_id
+		WHERE a.state = ? ORDER BY CASE WHEN i.due_at IS NULL THEN 1 ELSE 0 END, i.due_at, a.id LIMIT %d`, limit)), string(state))
+	if err != nil {
+		return nil, fmt.Errorf("store: moderation queue: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Answer
+	for rows.Next() {
+		a, err := scanAnswer(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: scan answer: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }
 
 func (s *Store) answers(ctx context.Context, where string, args ...any) ([]model.Answer, error) {

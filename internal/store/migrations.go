@@ -79,6 +79,22 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// Optimize refreshes the query planner's statistics (SQLite: PRAGMA optimize, which analyses what changed;
+// PostgreSQL: ANALYZE of the busiest tables). Migrate runs it; the server runs it periodically, since list
+// queries combining filters only pick the right index with statistics.
+func (s *Store) Optimize(ctx context.Context) error {
+	var err error
+	if s.d.name == "postgres" {
+		_, err = s.db.ExecContext(ctx, `ANALYZE incidents, incident_terms, messages, events, answers`)
+	} else {
+		_, err = s.db.ExecContext(ctx, `PRAGMA optimize=0x10002`)
+	}
+	if err != nil {
+		return fmt.Errorf("store: optimize: %w", err)
+	}
+	return nil
+}
+
 // Version returns the schema version the database is at.
 func (s *Store) Version(ctx context.Context) (int, error) {
 	var v sql.NullInt64

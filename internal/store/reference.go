@@ -17,11 +17,16 @@ func (s *Store) PutRegion(ctx context.Context, r model.Region) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("store: encode calendar: %w", err)
 	}
+	settings, err := json.Marshal(r.Settings)
+	if err != nil {
+		return 0, fmt.Errorf("store: encode settings: %w", err)
+	}
 	var id int64
 	err = s.db.QueryRowContext(ctx, s.d.rebind(`
-		INSERT INTO regions(code, name, time_zone, calendar) VALUES (?, ?, ?, ?)
-		ON CONFLICT(code) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, calendar = excluded.calendar
-		RETURNING id`), r.Code, r.Name, r.TimeZone, string(cal)).Scan(&id)
+		INSERT INTO regions(code, name, time_zone, calendar, settings) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT(code) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, calendar = excluded.calendar,
+			settings = excluded.settings
+		RETURNING id`), r.Code, r.Name, r.TimeZone, string(cal), string(settings)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: put region %s: %w", r.Code, err)
 	}
@@ -30,7 +35,7 @@ func (s *Store) PutRegion(ctx context.Context, r model.Region) (int64, error) {
 
 // Regions lists every region.
 func (s *Store) Regions(ctx context.Context) ([]model.Region, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, code, name, time_zone, calendar FROM regions ORDER BY id`)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, code, name, time_zone, calendar, settings FROM regions ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: list regions: %w", err)
 	}
@@ -38,12 +43,15 @@ func (s *Store) Regions(ctx context.Context) ([]model.Region, error) {
 	var out []model.Region
 	for rows.Next() {
 		var r model.Region
-		var cal string
-		if err := rows.Scan(&r.ID, &r.Code, &r.Name, &r.TimeZone, &cal); err != nil {
+		var cal, settings string
+		if err := rows.Scan(&r.ID, &r.Code, &r.Name, &r.TimeZone, &cal, &settings); err != nil {
 			return nil, fmt.Errorf("store: scan region: %w", err)
 		}
 		if err := json.Unmarshal([]byte(cal), &r.Calendar); err != nil {
 			return nil, fmt.Errorf("store: decode calendar of region %s: %w", r.Code, err)
+		}
+		if err := json.Unmarshal([]byte(settings), &r.Settings); err != nil {
+			return nil, fmt.Errorf("store: decode settings of region %s: %w", r.Code, err)
 		}
 		out = append(out, r)
 	}

@@ -152,10 +152,12 @@ func (t *Tx) CreateAnswer(ctx context.Context, a model.Answer) (int64, error) {
 
 // UpdateAnswer writes the mutable fields of an answer.
 func (t *Tx) UpdateAnswer(ctx context.Context, a model.Answer) error {
+	g, p, i, f, att := answerGrades(a)
 	_, err := t.exec(ctx, `UPDATE answers SET kind = ?, state = ?, text = ?, review_comment = ?,
-		reviewer_id = ?, due_date = ?, external_id = ?, updated_at = ?, submitted_at = ?, published_at = ? WHERE id = ?`,
+		reviewer_id = ?, due_date = ?, external_id = ?, updated_at = ?, submitted_at = ?, published_at = ?,
+		grades = ?, grade_plain = ?, grade_informative = ?, formal = ?, attachments = ? WHERE id = ?`,
 		string(a.Kind), string(a.State), a.Text, a.ReviewComment, nullID(a.ReviewerID), msPtr(a.DueDate), a.ExternalID,
-		ms(a.UpdatedAt), msPtr(a.SubmittedAt), msPtr(a.PublishedAt), a.ID)
+		ms(a.UpdatedAt), msPtr(a.SubmittedAt), msPtr(a.PublishedAt), g, p, i, f, att, a.ID)
 	if err != nil {
 		return fmt.Errorf("store: update answer %d: %w", a.ID, err)
 	}
@@ -193,4 +195,32 @@ func (s *Store) DueClocks(ctx context.Context, now time.Time, limit int) ([]DueC
 		}
 	}
 	return out, nil
+}
+
+// answerGrades flattens an answer's grades into the columns lists and dashboards read.
+func answerGrades(a model.Answer) (grades string, plain, informative, formal any, attachments string) {
+	if len(a.Grades) > 0 {
+		grades = string(a.Grades)
+		var g struct {
+			Plain       *int `json:"plain"`
+			Informative *int `json:"informative"`
+		}
+		if json.Unmarshal(a.Grades, &g) == nil {
+			if g.Plain != nil {
+				plain = *g.Plain
+			}
+			if g.Informative != nil {
+				informative = *g.Informative
+			}
+		}
+	}
+	if a.Formal != nil {
+		formal = *a.Formal
+	}
+	attachments = "[]"
+	if len(a.Attachments) > 0 {
+		b, _ := json.Marshal(a.Attachments)
+		attachments = string(b)
+	}
+	return
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -273,7 +274,7 @@ func (s *Service) Act(ctx context.Context, a model.Actor, id int64, act model.Ac
 	if err != nil {
 		return model.Incident{}, err
 	}
-	return s.st.Incident(ctx, out.ID)
+	return s.st.IncidentAt(ctx, out.ID, now)
 }
 
 func (s *Service) applyClocks(ctx context.Context, refs *store.Refs, inc *model.Incident, now time.Time) error {
@@ -340,7 +341,7 @@ func validateAnswer(in AnswerInput) error {
 	if !in.Kind.Valid() {
 		return model.Invalid("kind", fmt.Sprintf("must be interim or final; got %q", in.Kind))
 	}
-	if len(trim(in.Text)) == 0 {
+	if isBlank(in.Text) {
 		return model.Invalid("text", "required")
 	}
 	if len(in.Text) > MaxAnswerLen {
@@ -349,12 +350,7 @@ func validateAnswer(in AnswerInput) error {
 	return nil
 }
 
-func trim(s string) string {
-	for len(s) > 0 && (s[0] == ' ' || s[0] == '\n' || s[0] == '\t' || s[0] == '\r') {
-		s = s[1:]
-	}
-	return s
-}
+func isBlank(s string) bool { return strings.TrimSpace(s) == "" }
 
 // CreateAnswer writes a new draft answer (and submits it for review when asked).
 func (s *Service) CreateAnswer(ctx context.Context, a model.Actor, incidentID int64, in AnswerInput) (model.Answer, error) {
@@ -437,7 +433,7 @@ func (s *Service) AnswerAct(ctx context.Context, a model.Actor, answerID int64, 
 		case model.AnsSubmit:
 			ans.SubmittedAt = &now
 		case model.AnsReturn:
-			if len(trim(args.Comment)) == 0 {
+			if isBlank(args.Comment) {
 				return model.Invalid("comment", "required: say what to fix")
 			}
 			ans.ReviewComment, ans.ReviewerID = args.Comment, a.UserID
