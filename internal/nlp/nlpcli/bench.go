@@ -26,6 +26,10 @@ type SystemResult struct {
 	Accuracy     float64 `json:"accuracy"`
 	MacroF1      float64 `json:"macro_f1"`
 	TrainSeconds float64 `json:"train_seconds"`
+	// TrainCPUSeconds is the CPU time (user+system, all threads) of
+	// training, which unlike wall time does not grow when other jobs share
+	// the machine. Zero when unknown.
+	TrainCPUSeconds float64 `json:"train_cpu_seconds"`
 	// PredictionsPerSecond on one core, excluding model loading and
 	// (for fastText) process start-up.
 	PredictionsPerSecond float64 `json:"predictions_per_second"`
@@ -175,12 +179,12 @@ Example:
 
 	logf("обучение Otklik…")
 	opts := tf.options(report.Labels)
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuSeconds()
 	m, err := nlp.Train(ctx, train, opts)
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
-	trainSec := time.Since(start).Seconds()
+	trainSec, trainCPU := time.Since(start).Seconds(), cpuSeconds()-cpu0
 	modelPath := filepath.Join(workDir, "otklik.otm")
 	if err := m.Save(modelPath); err != nil {
 		return fmt.Errorf("bench: %w", err)
@@ -200,7 +204,7 @@ Example:
 		return fmt.Errorf("bench: %w", err)
 	}
 	report.Systems = append(report.Systems, SystemResult{
-		Name: "Otklik", Accuracy: s.Accuracy, MacroF1: s.MacroF1, TrainSeconds: trainSec,
+		Name: "Otklik", Accuracy: s.Accuracy, MacroF1: s.MacroF1, TrainSeconds: trainSec, TrainCPUSeconds: trainCPU,
 		PredictionsPerSecond:         pps,
 		PredictionsPerSecondWithLoad: float64(len(test)) / (float64(len(test))/pps + loadSec),
 		ModelBytes:                   st.Size(),
@@ -223,9 +227,9 @@ Example:
 	}
 	fmt.Fprintf(stdout, "метка: %s; обучение %d, тест %d, меток %d\n\n", report.Label, report.Train, report.Test, report.Labels)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "система\taccuracy\tmacro-F1\tобучение, с\tпредск./с (1 ядро)\tс загрузкой\tмодель, МБ\t")
+	fmt.Fprintln(tw, "система\taccuracy\tmacro-F1\tобучение, с\tCPU, с\tпредск./с (1 ядро)\tс загрузкой\tмодель, МБ\t")
 	for _, r := range report.Systems {
-		fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.1f\t%.0f\t%.0f\t%.1f\t\n", r.Name, r.Accuracy, r.MacroF1, r.TrainSeconds,
+		fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.1f\t%.1f\t%.0f\t%.0f\t%.1f\t\n", r.Name, r.Accuracy, r.MacroF1, r.TrainSeconds, r.TrainCPUSeconds,
 			r.PredictionsPerSecond, r.PredictionsPerSecondWithLoad, float64(r.ModelBytes)/1e6)
 	}
 	tw.Flush()
@@ -403,10 +407,15 @@ func (ft *fastText) run(ctx context.Context, name string, flags []string, test [
 	model := filepath.Join(ft.dir, fmt.Sprintf("ft%d", time.Now().UnixNano()))
 	args := append([]string{"supervised", "-input", filepath.Join(ft.dir, "train.txt"), "-output", model, "-verbose", "0"}, flags...)
 	start := time.Now()
-	if out, err := exec.CommandContext(ctx, ft.bin, args...).CombinedOutput(); err != nil {
+	cmd := exec.CommandContext(ctx, ft.bin, args...)
+	if out, err := cmd.CombinedOutput(); err != nil {
 		return SystemResult{}, fmt.Errorf("fasttext supervised: %w: %s", err, lastLines(out))
 	}
 	trainSec := time.Since(start).Seconds()
+	var trainCPU float64
+	if ps := cmd.ProcessState; ps != nil {
+		trainCPU = (ps.UserTime() + ps.SystemTime()).Seconds()
+	}
 	predict := func(input string) ([]byte, time.Duration, error) {
 		start := time.Now()
 		out, err := exec.CommandContext(ctx, ft.bin, "predict", model+".bin", input).Output()
@@ -445,7 +454,7 @@ func (ft *fastText) run(ctx context.Context, name string, flags []string, test [
 		return SystemResult{}, err
 	}
 	res := SystemResult{
-		Name: name, Accuracy: s.Accuracy, MacroF1: s.MacroF1, TrainSeconds: trainSec,
+		Name: name, Accuracy: s.Accuracy, MacroF1: s.MacroF1, TrainSeconds: trainSec, TrainCPUSeconds: trainCPU,
 		PredictionsPerSecondWithLoad: float64(len(test)) / full.Seconds(),
 		ModelBytes:                   st.Size(),
 		Note: fmt.Sprintf("fasttext %s; predict process %.2f s for %d texts, of which %.2f s start-up (one-line run)",

@@ -21,8 +21,8 @@ func writeToyCSV(t *testing.T) string {
 	var b strings.Builder
 	b.WriteString("id,text,topic\r\n")
 	texts := map[string][]string{
-		"тепло": {"холодные батареи", "нет отопления", "батареи не греют", "в квартире холодно, отопление не дали"},
-		"мусор": {"мусор не вывозят", "контейнеры переполнены", "свалка мусора во дворе", "баки с мусором"},
+		"тепло":  {"холодные батареи", "нет отопления", "батареи не греют", "в квартире холодно, отопление не дали"},
+		"мусор":  {"мусор не вывозят", "контейнеры переполнены", "свалка мусора во дворе", "баки с мусором"},
 		"дороги": {"яма на дороге", "разбитый асфальт", "ямы на проезжей части", "дорогу размыло"},
 	}
 	id := 0
@@ -111,9 +111,15 @@ func TestCommandErrors(t *testing.T) {
 	ctx := context.Background()
 	var stdout, stderr bytes.Buffer
 	for name, cmd := range map[string]func(context.Context, []string, *bytes.Buffer) error{
-		"train": func(ctx context.Context, a []string, e *bytes.Buffer) error { return TrainCommand(ctx, a, nil, &stdout, e) },
-		"eval":  func(ctx context.Context, a []string, e *bytes.Buffer) error { return EvalCommand(ctx, a, nil, &stdout, e) },
-		"bench": func(ctx context.Context, a []string, e *bytes.Buffer) error { return BenchCommand(ctx, a, nil, &stdout, e) },
+		"train": func(ctx context.Context, a []string, e *bytes.Buffer) error {
+			return TrainCommand(ctx, a, nil, &stdout, e)
+		},
+		"eval": func(ctx context.Context, a []string, e *bytes.Buffer) error {
+			return EvalCommand(ctx, a, nil, &stdout, e)
+		},
+		"bench": func(ctx context.Context, a []string, e *bytes.Buffer) error {
+			return BenchCommand(ctx, a, nil, &stdout, e)
+		},
 	} {
 		stderr.Reset()
 		if err := cmd(ctx, []string{"-h"}, &stderr); !errors.Is(err, flag.ErrHelp) {
