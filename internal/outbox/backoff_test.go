@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,22 +80,25 @@ func TestDeadLetterAfterLimit(t *testing.T) {
 			}
 		}
 		calls := map[string]int{}
+		var mu sync.Mutex
 		b := Backoff{Base: time.Second, Max: 8 * time.Second, Limit: 4}
 		r := &Runner{Store: st, Workers: 3, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Backoff: b, Clock: func() time.Time { return now }, Rand: rand.New(rand.NewPCG(7, 7)),
 			Handlers: map[string]Handler{"test": HandlerFunc(func(ctx context.Context, run *Run) (string, error) {
-				calls[run.Job.Key]++ // jobs of one key never run concurrently
+				mu.Lock()
+				calls[run.Job.Key]++
+				n := calls[run.Job.Key]
+				mu.Unlock()
 				switch run.Job.Key {
 				case "permanent":
 					return "", Permanent(errors.New("access denied"))
 				case "flood":
-					if calls["flood"] == 1 {
+					if n == 1 {
 						return "", RetryAfter(errors.New("too many requests"), 10*time.Minute)
 					}
 					return "sent", nil
 				}
 				return "", errors.New("server unavailable")
 			})}}
-		var prevNext time.Time
 		for round := 1; round <= 10; round++ {
 			if _, err := r.RunOnce(ctx); err != nil {
 				t.Fatal(err)
@@ -107,7 +111,6 @@ func TestDeadLetterAfterLimit(t *testing.T) {
 				if d := j.NextAt.Sub(now); d < 0 || d > b.Ceiling(j.Attempts) {
 					t.Fatalf("attempt %d: next in %v, outside [0, %v]", j.Attempts, d, b.Ceiling(j.Attempts))
 				}
-				prevNext = j.NextAt
 			}
 			if round == 1 {
 				f, _ := st.JobByKey(ctx, "flood")
@@ -117,7 +120,6 @@ func TestDeadLetterAfterLimit(t *testing.T) {
 			}
 			now = now.Add(11 * time.Minute)
 		}
-		_ = prevNext
 		for key, want := range map[string]struct {
 			state store.JobState
 			calls int
