@@ -138,12 +138,14 @@ func (t *Tx) AnswerForUpdate(ctx context.Context, id int64) (model.Answer, error
 // CreateAnswer inserts an answer and returns its id.
 func (t *Tx) CreateAnswer(ctx context.Context, a model.Answer) (int64, error) {
 	var id int64
+	g, p, i, f, att := answerGrades(a)
 	err := t.queryRow(ctx, `INSERT INTO answers(incident_id, kind, state, text, author_id, executor_id,
-		review_comment, reviewer_id, due_date, external_id, created_at, updated_at, submitted_at, published_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		review_comment, reviewer_id, due_date, external_id, created_at, updated_at, submitted_at, published_at,
+		grades, grade_plain, grade_informative, formal, attachments)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		a.IncidentID, string(a.Kind), string(a.State), a.Text, nullID(a.AuthorID), nullID(a.ExecutorID), a.ReviewComment,
 		nullID(a.ReviewerID), msPtr(a.DueDate), a.ExternalID, ms(a.CreatedAt), ms(a.UpdatedAt), msPtr(a.SubmittedAt),
-		msPtr(a.PublishedAt)).Scan(&id)
+		msPtr(a.PublishedAt), g, p, i, f, att).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: create answer: %w", err)
 	}

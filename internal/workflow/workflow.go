@@ -328,11 +328,15 @@ func event(a model.Actor, incidentID, answerID int64, typ, from, to string, data
 
 // AnswerInput is what an executor writes.
 type AnswerInput struct {
-	Kind    model.AnswerKind `json:"kind"`
-	Text    string           `json:"text"`
-	DueDate *time.Time       `json:"due_date,omitempty"`
-	Submit  bool             `json:"submit,omitempty"` // send to review at once
+	Kind        model.AnswerKind `json:"kind"`
+	Text        string           `json:"text"`
+	DueDate     *time.Time       `json:"due_date,omitempty"`
+	Attachments []string         `json:"attachments,omitempty"` // proof: photo references
+	Submit      bool             `json:"submit,omitempty"`      // send to review at once
 }
+
+// MaxAttachments bounds the proof attached to one answer.
+const MaxAttachments = 10
 
 // MaxAnswerLen bounds an answer's text (in bytes).
 const MaxAnswerLen = 20000
@@ -347,6 +351,9 @@ func validateAnswer(in AnswerInput) error {
 	if len(in.Text) > MaxAnswerLen {
 		return model.Invalid("text", fmt.Sprintf("longer than %d bytes", MaxAnswerLen))
 	}
+	if len(in.Attachments) > MaxAttachments {
+		return model.Invalid("attachments", fmt.Sprintf("at most %d", MaxAttachments))
+	}
 	return nil
 }
 
@@ -357,9 +364,13 @@ func (s *Service) CreateAnswer(ctx context.Context, a model.Actor, incidentID in
 	if err := validateAnswer(in); err != nil {
 		return model.Answer{}, err
 	}
+	refs, err := s.Refs(ctx)
+	if err != nil {
+		return model.Answer{}, err
+	}
 	now := s.Now()
 	var id int64
-	err := s.st.WithTx(ctx, func(tx *store.Tx) error {
+	err = s.st.WithTx(ctx, func(tx *store.Tx) error {
 		inc, err := tx.IncidentForUpdate(ctx, incidentID)
 		if err != nil {
 			return err
@@ -372,14 +383,26 @@ func (s *Service) CreateAnswer(ctx context.Context, a model.Actor, incidentID in
 			return err
 		}
 		ans := model.Answer{IncidentID: inc.ID, Kind: in.Kind, State: state, Text: in.Text, AuthorID: a.UserID,
-			ExecutorID: a.ExecutorID, DueDate: in.DueDate, CreatedAt: now, UpdatedAt: now}
+			ExecutorID: a.ExecutorID, DueDate: in.DueDate, Attachments: in.Attachments, CreatedAt: now, UpdatedAt: now}
+		auto := false
+		created := ans.State
 		if in.Submit {
+			created = model.AnswerOnReview
 			ans.State, ans.SubmittedAt = model.AnswerOnReview, &now
+			if auto, err = s.submitted(ctx, refs, inc, &ans, now); err != nil {
+				return err
+			}
 		}
 		if id, err = tx.CreateAnswer(ctx, ans); err != nil {
 			return err
 		}
-		return tx.AddEvent(ctx, event(a, inc.ID, id, "answer.create", "", string(ans.State), map[string]any{"kind": in.Kind}, now))
+		if err := tx.AddEvent(ctx, event(a, inc.ID, id, "answer.create", "", string(created), map[string]any{"kind": in.Kind}, now)); err != nil {
+			return err
+		}
+		if auto {
+			return tx.AddEvent(ctx, event(model.SystemActor(), inc.ID, id, "answer.approve", string(model.AnswerOnReview), string(model.AnswerApproved), map[string]any{"auto": true}, now))
+		}
+		return nil
 	})
 	if err != nil {
 		return model.Answer{}, err
@@ -389,8 +412,9 @@ func (s *Service) CreateAnswer(ctx context.Context, a model.Actor, incidentID in
 
 // AnswerArgs are the arguments of an answer action.
 type AnswerArgs struct {
-	Text       string     `json:"text,omitempty"`        // edit
-	DueDate    *time.Time `json:"due_date,omitempty"`    // edit
+	Text        string     `json:"text,omitempty"`        // edit
+	DueDate     *time.Time `json:"due_date,omitempty"`    // edit
+	Attachments []string   `json:"attachments,omitempty"` // edit: replaces the proof when given
 	Comment    string     `json:"comment,omitempty"`     // return (required)
 	ExternalID string     `json:"external_id,omitempty"` // publish: the id of the published reply at the source
 }
@@ -423,15 +447,29 @@ func (s *Service) AnswerAct(ctx context.Context, a model.Actor, answerID int64, 
 		data := map[string]any{}
 		switch act {
 		case model.AnsEdit:
-			if err := validateAnswer(AnswerInput{Kind: ans.Kind, Text: args.Text}); err != nil {
+			if err := validateAnswer(AnswerInput{Kind: ans.Kind, Text: args.Text, Attachments: args.Attachments}); err != nil {
 				return err
 			}
 			ans.Text = args.Text
 			if args.DueDate != nil {
 				ans.DueDate = args.DueDate
 			}
+			if args.Attachments != nil {
+				ans.Attachments = args.Attachments
+			}
 		case model.AnsSubmit:
 			ans.SubmittedAt = &now
+			auto, err := s.submitted(ctx, refs, inc, &ans, now)
+			if err != nil {
+				return err
+			}
+			if auto {
+				if err := tx.AddEvent(ctx, event(a, inc.ID, ans.ID, "answer.submit", string(from), string(model.AnswerOnReview), nil, now)); err != nil {
+					return err
+				}
+				a, from, to, act = model.SystemActor(), model.AnswerOnReview, model.AnswerApproved, model.AnsApprove
+				data["auto"] = true
+			}
 		case model.AnsReturn:
 			if isBlank(args.Comment) {
 				return model.Invalid("comment", "required: say what to fix")
@@ -443,6 +481,14 @@ func (s *Service) AnswerAct(ctx context.Context, a model.Actor, answerID int64, 
 			ans.ReviewComment = ""
 		case model.AnsPublish:
 			ans.PublishedAt, ans.ExternalID = &now, args.ExternalID
+			token, err := newToken()
+			if err != nil {
+				return err
+			}
+			if err := tx.CreateRating(ctx, store.Rating{Token: token, AnswerID: ans.ID, IncidentID: inc.ID, CreatedAt: now}); err != nil {
+				return err
+			}
+			data["rate_link"] = RatePath + token
 			incTo, err := model.IncidentTransition(a, inc, model.PublishEffect(ans.Kind))
 			if err != nil {
 				return err
@@ -477,6 +523,21 @@ func (s *Service) AnswerAct(ctx context.Context, a model.Actor, answerID int64, 
 		return model.Answer{}, err
 	}
 	return s.st.Answer(ctx, answerID)
+}
+
+// submitted grades an answer sent to review and reports whether the region approves it without a moderator.
+func (s *Service) submitted(ctx context.Context, refs *store.Refs, inc model.Incident, ans *model.Answer, now time.Time) (bool, error) {
+	g, err := s.attachGrades(ctx, refs, inc, ans, now)
+	if err != nil {
+		return false, err
+	}
+	for _, r := range refs.Regions {
+		if r.ID == inc.RegionID && autoApprovable(r, g) {
+			ans.State, ans.ReviewerID = model.AnswerApproved, 0
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // Tick records the warnings (75 % of a deadline) and breaches that have come due, each once: the pending
