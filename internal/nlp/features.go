@@ -2,6 +2,7 @@ package nlp
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -22,7 +23,7 @@ type FeatureConfig struct {
 }
 
 // DefaultFeatureConfig is what Train uses when TrainOptions.Features is zero.
-var DefaultFeatureConfig = FeatureConfig{Bits: 20, WordNgrams: 2, MinN: 3, MaxN: 5}
+var DefaultFeatureConfig = FeatureConfig{Bits: 18, WordNgrams: 2, MinN: 3, MaxN: 5}
 
 // Validate reports a configuration that cannot work.
 func (c FeatureConfig) Validate() error {
@@ -50,7 +51,17 @@ type Featurizer struct {
 	norm  []byte
 	toks  []Token
 	hword []uint32
+	// words caches, per distinct word, its stem hash and character n-gram
+	// features (bounded: emptied when it reaches maxWordCache entries).
+	words map[string]wordFeatures
 }
+
+type wordFeatures struct {
+	hw    uint32
+	grams []uint32
+}
+
+const maxWordCache = 1 << 15
 
 // NewFeaturizer returns a Featurizer for cfg with a stem cache of
 // DefaultStemCache words. It panics on an invalid cfg (a programming error;
@@ -60,9 +71,10 @@ func NewFeaturizer(cfg FeatureConfig) *Featurizer {
 		panic(err)
 	}
 	return &Featurizer{
-		cfg:  cfg,
-		mask: uint32(cfg.Buckets() - 1),
-		stem: NewStemmer(DefaultStemCache),
+		cfg:   cfg,
+		mask:  uint32(cfg.Buckets() - 1),
+		stem:  NewStemmer(DefaultStemCache),
+		words: make(map[string]wordFeatures, 1024),
 	}
 }
 
@@ -107,18 +119,28 @@ func (f *Featurizer) Features(text string, dst []uint32) []uint32 {
 	f.toks = AppendTokens(f.toks[:0], s)
 	f.hword = f.hword[:0]
 	for _, t := range f.toks {
-		w := t.Text
-		if t.Kind == KindWord {
-			w = f.stem.Stem(w)
-		}
-		hw := fnvString(seedWord, w)
-		f.hword = append(f.hword, hw)
-		if !(f.cfg.DropStopWords && t.Kind == KindWord && IsStopWord(t.Text)) {
+		if t.Kind != KindWord {
+			hw := fnvString(seedWord, t.Text)
+			f.hword = append(f.hword, hw)
 			dst = append(dst, fmix(hw)&f.mask)
+			continue
 		}
-		if f.cfg.MaxN > 0 && t.Kind == KindWord {
-			dst = f.appendCharNgrams(dst, t.Text)
+		wf, ok := f.words[t.Text]
+		if !ok {
+			wf.hw = fnvString(seedWord, f.stem.Stem(t.Text))
+			if f.cfg.MaxN > 0 {
+				wf.grams = f.appendCharNgrams(nil, t.Text)
+			}
+			if len(f.words) >= maxWordCache {
+				clear(f.words)
+			}
+			f.words[strings.Clone(t.Text)] = wf
 		}
+		f.hword = append(f.hword, wf.hw)
+		if !(f.cfg.DropStopWords && IsStopWord(t.Text)) {
+			dst = append(dst, fmix(wf.hw)&f.mask)
+		}
+		dst = append(dst, wf.grams...)
 	}
 	if f.cfg.WordNgrams >= 2 {
 		for i := 1; i < len(f.hword); i++ {

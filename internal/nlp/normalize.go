@@ -42,6 +42,7 @@ func AppendNormalised(dst []byte, s string) []byte {
 	}
 	start := len(dst)
 	pendingSpace := false
+	hasAt := strings.IndexByte(s, '@') >= 0
 	i := 0
 	for i < len(s) {
 		c := s[i]
@@ -72,7 +73,7 @@ func AppendNormalised(dst []byte, s string) []byte {
 				i += n
 				continue
 			}
-			if n := matchEmail(s[i:]); n > 0 {
+			if n := matchEmailIf(hasAt, s[i:]); n > 0 {
 				dst = appendSpace(dst, start, pendingSpace)
 				pendingSpace = false
 				dst = append(dst, TokEmail...)
@@ -97,6 +98,10 @@ func AppendNormalised(dst []byte, s string) []byte {
 			dst = append(dst, c)
 		case r == 'ё' || r == 'Ё':
 			dst = append(dst, "е"...)
+		case 'А' <= r && r <= 'Я':
+			dst = utf8.AppendRune(dst, r+('а'-'А'))
+		case 'а' <= r && r <= 'я':
+			dst = append(dst, s[i:i+size]...)
 		case r == utf8.RuneError && size == 1:
 			dst = utf8.AppendRune(dst, utf8.RuneError)
 		default:
@@ -242,6 +247,13 @@ func matchURL(s string) int {
 // maxEmail bounds the e-mail scan so that normalisation stays linear on
 // pathological input such as "a.a.a.a…".
 const maxEmail = 254
+
+func matchEmailIf(hasAt bool, s string) int {
+	if !hasAt {
+		return 0
+	}
+	return matchEmail(s)
+}
 
 // matchEmail returns the byte length of an e-mail address at the start of s, or 0.
 func matchEmail(s string) int {

@@ -38,7 +38,7 @@ type trainFlags struct {
 func (t *trainFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&t.epochs, "epochs", 10, "passes over the training data")
 	fs.Float64Var(&t.lr, "lr", 0.1, "AdaGrad learning rate")
-	fs.IntVar(&t.bits, "bits", 0, "hashed feature space is 2^bits buckets (0: 20, or 18 for more than 40 labels)")
+	fs.IntVar(&t.bits, "bits", 0, "hashed feature space is 2^bits buckets (0: 18)")
 	fs.IntVar(&t.minn, "minn", 3, "shortest character n-gram (with -maxn 0: none)")
 	fs.IntVar(&t.maxn, "maxn", -1, "longest character n-gram, 0 disables them (-1: 5, or 4 for more than 40 labels)")
 	fs.IntVar(&t.wordNgrams, "word-ngrams", 2, "1: stemmed words only, 2: also word bigrams")
@@ -50,10 +50,9 @@ func (t *trainFlags) register(fs *flag.FlagSet) {
 func (t *trainFlags) options(nLabels int) nlp.TrainOptions {
 	bits, cw := t.bits, t.classWeight
 	if bits == 0 {
-		bits = 20
-		if nLabels > 40 {
-			bits = 18 // keeps the model under 50 MB with 100+ labels
-		}
+		// 2^18 rows keep the weights small enough for the CPU caches
+		// (faster predictions) and lose nothing measurable on accuracy.
+		bits = 18
 	}
 	if cw < 0 {
 		cw = 0
