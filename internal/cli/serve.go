@@ -44,7 +44,12 @@ Example:
 	withDemo := fs.Bool("demo", envOr(io, "OTKLIK_DEMO", "") == "1" || envOr(io, "OTKLIK_DEMO", "") == "true", "seed a demo region into an empty database (env OTKLIK_DEMO=1)")
 	tick := fs.Duration("tick", 30*time.Second, "how often the deadline ticker looks for warnings and breaches")
 	logLevel := fs.String("log-level", envOr(io, "OTKLIK_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env OTKLIK_LOG_LEVEL)")
+	var out outboxFlags
+	out.register(fs, io)
 	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if err := out.validate(); err != nil {
 		return err
 	}
 	if *tick < time.Second {
@@ -115,6 +120,12 @@ Example:
 		svc.RunTicker(tickCtx, *tick)
 	}()
 	go keepStatistics(tickCtx, st, log)
+	outboxDone, err := startOutbox(tickCtx, st, svc, out, log)
+	if err != nil {
+		stopTicker()
+		<-tickerDone
+		return err
+	}
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -122,6 +133,7 @@ Example:
 	case err := <-serveErr:
 		stopTicker()
 		<-tickerDone
+		<-outboxDone
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
@@ -131,6 +143,7 @@ Example:
 	err = srv.Shutdown(shutdownCtx)
 	stopTicker()
 	<-tickerDone
+	<-outboxDone
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}

@@ -66,6 +66,9 @@ type Destination interface {
 type PublishHandler struct {
 	Publisher    Publisher
 	Destinations map[string]Destination
+	// Fallback takes answers to sources with no destination of their own (the reception, imports): Local{}
+	// publishes them in place. nil makes such a job fail permanently.
+	Fallback Destination
 }
 
 const postedPrefix = "posted:"
@@ -79,6 +82,9 @@ func (h *PublishHandler) Handle(ctx context.Context, run *Run) (string, error) {
 	ext, ok := strings.CutPrefix(run.Job.Checkpoint, postedPrefix)
 	if !ok {
 		dest, found := h.Destinations[p.Source]
+		if !found && h.Fallback != nil {
+			dest, found = h.Fallback, true
+		}
 		if !found {
 			return "", Permanent(fmt.Errorf("outbox: no destination configured for source %q", p.Source))
 		}

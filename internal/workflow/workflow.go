@@ -400,6 +400,10 @@ func (s *Service) CreateAnswer(ctx context.Context, a model.Actor, incidentID in
 			return err
 		}
 		if auto {
+			ans.ID = id
+			if err := s.enqueuePublish(ctx, tx, ans, inc); err != nil {
+				return err
+			}
 			return tx.AddEvent(ctx, event(model.SystemActor(), inc.ID, id, "answer.approve", string(model.AnswerOnReview), string(model.AnswerApproved), map[string]any{"auto": true}, now))
 		}
 		return nil
@@ -415,8 +419,8 @@ type AnswerArgs struct {
 	Text        string     `json:"text,omitempty"`        // edit
 	DueDate     *time.Time `json:"due_date,omitempty"`    // edit
 	Attachments []string   `json:"attachments,omitempty"` // edit: replaces the proof when given
-	Comment    string     `json:"comment,omitempty"`     // return (required)
-	ExternalID string     `json:"external_id,omitempty"` // publish: the id of the published reply at the source
+	Comment     string     `json:"comment,omitempty"`     // return (required)
+	ExternalID  string     `json:"external_id,omitempty"` // publish: the id of the published reply at the source
 }
 
 // AnswerAct performs an action on an answer; publishing also moves the incident (interim → the reaction clock
@@ -469,6 +473,9 @@ func (s *Service) AnswerAct(ctx context.Context, a model.Actor, answerID int64, 
 				}
 				a, from, to, act = model.SystemActor(), model.AnswerOnReview, model.AnswerApproved, model.AnsApprove
 				data["auto"] = true
+				if err := s.enqueuePublish(ctx, tx, ans, inc); err != nil {
+					return err
+				}
 			}
 		case model.AnsReturn:
 			if isBlank(args.Comment) {
@@ -479,6 +486,9 @@ func (s *Service) AnswerAct(ctx context.Context, a model.Actor, answerID int64, 
 		case model.AnsApprove:
 			ans.ReviewerID = a.UserID
 			ans.ReviewComment = ""
+			if err := s.enqueuePublish(ctx, tx, ans, inc); err != nil {
+				return err
+			}
 		case model.AnsPublish:
 			ans.PublishedAt, ans.ExternalID = &now, args.ExternalID
 			token, err := newToken()
