@@ -117,6 +117,9 @@ Example:
 	if fs.NArg() > 0 {
 		return fmt.Errorf("bench: unexpected argument %q", fs.Arg(0))
 	}
+	if err := tf.check(); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
 	var labelCols []string
 	switch label {
 	case "category":
@@ -212,8 +215,8 @@ Example:
 		PredictionsPerCPUSecond:      ppsCPU,
 		PredictionsPerSecondWithLoad: float64(len(test)) / (float64(len(test))/pps + loadSec),
 		ModelBytes:                   st.Size(),
-		Note: fmt.Sprintf("2^%d buckets, %d epochs, lr %g, class weight %g, %d threads; scored after the quantised save/load",
-			opts.Features.Bits, opts.Epochs, opts.LearningRate, opts.ClassWeightPower, opts.Threads),
+		Note: fmt.Sprintf("2^%d buckets, char %d-%d-grams, %d epochs, lr %g, class weight %g, refit %v, %d threads; scored after the quantised save/load",
+			opts.Features.Bits, opts.Features.MinN, opts.Features.MaxN, opts.Epochs, opts.LearningRate, opts.ClassWeightPower, opts.Refit, opts.Threads),
 	})
 
 	if !noRoute {

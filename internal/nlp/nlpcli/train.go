@@ -33,6 +33,7 @@ type trainFlags struct {
 	wordNgrams  int
 	classWeight float64
 	threads     int
+	refit       string
 }
 
 func (t *trainFlags) register(fs *flag.FlagSet) {
@@ -43,7 +44,16 @@ func (t *trainFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&t.maxn, "maxn", -1, "longest character n-gram, 0 disables them (-1: 5, or 4 for more than 40 labels)")
 	fs.IntVar(&t.wordNgrams, "word-ngrams", 2, "1: stemmed words only, 2: also word bigrams")
 	fs.Float64Var(&t.classWeight, "class-weight", -1, "weight examples by inverse label frequency to this power, 0..1 (-1: 0, or 0.3 for more than 40 labels)")
-	fs.IntVar(&t.threads, "threads", 2, "goroutines for training")
+	fs.IntVar(&t.threads, "threads", 2, "goroutines for training (more than 1 trains hogwild: not bit-for-bit reproducible)")
+	fs.StringVar(&t.refit, "refit", "auto", "after fitting the calibration temperature, retrain on all examples: true, false, or auto (true for more than 40 labels)")
+}
+
+func (t *trainFlags) check() error {
+	switch t.refit {
+	case "auto", "true", "false":
+		return nil
+	}
+	return fmt.Errorf("--refit must be auto, true or false, not %q", t.refit)
 }
 
 // options turns flags into TrainOptions for a label count.
@@ -70,7 +80,9 @@ func (t *trainFlags) options(nLabels int) nlp.TrainOptions {
 	if maxn == 0 {
 		minn = 0
 	}
+	refit := t.refit == "true" || (t.refit == "auto" && nLabels > 40)
 	return nlp.TrainOptions{
+		Refit:            refit,
 		Features:         nlp.FeatureConfig{Bits: uint8(bits), WordNgrams: uint8(t.wordNgrams), MinN: uint8(minn), MaxN: uint8(maxn)},
 		Epochs:           t.epochs,
 		LearningRate:     t.lr,
@@ -204,6 +216,9 @@ Example:
 		}
 		if fs.NArg() > 0 {
 			return fmt.Errorf("train: unexpected argument %q", fs.Arg(0))
+		}
+		if err := tf.check(); err != nil {
+			return fmt.Errorf("train: %w", err)
 		}
 		if out == "" {
 			return errors.New("train: --out is required")
