@@ -56,11 +56,28 @@ var routes = []route{
 	{"GET", "/api/v1/territories", false, (*server).listTerritories},
 	{"GET", "/api/v1/users", false, (*server).listUsers},
 	{"GET", "/api/v1/stats", false, (*server).stats},
+	{"POST", "/api/v1/answers/grade", false, (*server).gradePreview},
+	{"GET", "/api/v1/incidents/{id}/route", false, (*server).incidentRoute},
+	{"GET", "/api/v1/routing/rules", false, (*server).listRoutingRules},
+	{"PUT", "/api/v1/routing/rules", false, (*server).putRoutingRules},
+	{"GET", "/api/v1/routing/buildings", false, (*server).listBuildings},
+	{"POST", "/api/v1/routing/buildings", false, (*server).postBuildings},
+	{"GET", "/api/v1/templates", false, (*server).listTemplates},
+	{"POST", "/api/v1/templates", false, (*server).createTemplate},
+	{"DELETE", "/api/v1/templates/{id}", false, (*server).deleteTemplate},
+	{"GET", "/api/v1/templates/{id}/render", false, (*server).renderTemplate},
+	{"GET", "/api/v1/region", false, (*server).getRegion},
+	{"PUT", "/api/v1/region/settings", false, (*server).putRegionSettings},
+	{"GET", "/api/v1/sources", false, (*server).listSources},
+	{"PUT", "/api/v1/sources/{code}", false, (*server).putSource},
+	{"GET", "/r/{token}", true, (*server).getRatingLink},
+	{"POST", "/r/{token}", true, (*server).postRating},
 }
 
 type server struct {
-	svc *workflow.Service
-	log *slog.Logger
+	svc       *workflow.Service
+	log       *slog.Logger
+	rateLimit *ipLimiter // POST /r/{token}, per client address
 }
 
 // New returns the HTTP handler of the API over the workflow service.
@@ -68,7 +85,7 @@ func New(svc *workflow.Service, logger *slog.Logger) http.Handler {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	s := &server{svc: svc, log: logger}
+	s := &server{svc: svc, log: logger, rateLimit: newIPLimiter(RateBurst, RateRefill, maxRateClients)}
 	mux := http.NewServeMux()
 	methods := map[string][]string{}
 	for _, rt := range routes {
@@ -83,15 +100,37 @@ func New(svc *workflow.Service, logger *slog.Logger) http.Handler {
 		if !contains(ms, "GET") {
 			allow = strings.Join(ms, ", ")
 		}
-		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
 			writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "method "+r.Method+" is not allowed here; allowed: "+allow, "")
 		})
+		if tryHandle(mux, path, h) {
+			continue
+		}
+		// A method-less pattern conflicts when another route has a literal where this one has a wildcard
+		// ("POST /api/v1/answers/grade" and "/api/v1/answers/{id}"): then one pattern per other method.
+		for _, m := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"} {
+			if !contains(ms, m) && !(m == "HEAD" && contains(ms, "GET")) {
+				mux.Handle(m+" "+path, h)
+			}
+		}
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such route: "+r.URL.Path, "")
 	})
 	return s.recoverer(mux)
+}
+
+// tryHandle registers a pattern unless it conflicts with one already registered (ServeMux panics on a conflict
+// before changing anything).
+func tryHandle(mux *http.ServeMux, pattern string, h http.Handler) (ok bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			ok = false
+		}
+	}()
+	mux.Handle(pattern, h)
+	return true
 }
 
 func contains(list []string, v string) bool {

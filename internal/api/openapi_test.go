@@ -92,7 +92,14 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		if rt.Public {
 			want = http.StatusOK
 		}
-		if r.status != want {
+		switch {
+		case rt.Public && want != r.status:
+			// A public route with a made-up parameter may answer with its own error (an unknown rating link is
+			// 404), never with the fallbacks' "no such route" or 405.
+			if r.status == http.StatusMethodNotAllowed || r.status == http.StatusUnauthorized || strings.Contains(string(r.body), "no such route") {
+				t.Errorf("%s %s without a token: %s, want the route's own answer", rt.Method, path, r)
+			}
+		case r.status != want:
 			t.Errorf("%s %s without a token: %s, want %d", rt.Method, path, r, want)
 		}
 		if rt.Public {

@@ -113,5 +113,23 @@ func (s *server) stats(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, st)
+	out := StatsResponse{Stats: st}
+	// Ratings are counted for the whole region: they are left out of statistics narrowed to an executor or a
+	// territory rather than shown as if they were theirs.
+	if f.ExecutorID == 0 && f.TerritoryID == 0 {
+		sat, err := s.svc.Store().SatisfactionStats(ctx, f.From, f.To)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		out.Satisfaction = &sat
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// StatsResponse is GET /api/v1/stats: the incident statistics and the residents' verdicts on answers whose
+// rating links were created in the same period.
+type StatsResponse struct {
+	store.Stats
+	Satisfaction *store.Satisfaction `json:"satisfaction,omitempty"`
 }

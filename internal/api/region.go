@@ -1,0 +1,79 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/otklik/otklik/internal/model"
+)
+
+// MaxAutoApprove is the highest auto-approval threshold (grades are 0–100).
+const MaxAutoApprove = 100
+
+// RegionSettingsRequest is the body of PUT /api/v1/region/settings. Every field is required: the body is the
+// whole of the settings.
+type RegionSettingsRequest struct {
+	// AutoApprove: answers whose plain-language and informativeness grades both reach it, and that are not
+	// formal replies, are approved without a moderator; 0 turns auto-approval off.
+	AutoApprove *int `json:"auto_approve"`
+}
+
+// region returns the deployment's region (the first one: a deployment serves one region).
+func (s *server) region(r *http.Request) (model.Region, error) {
+	regions, err := s.svc.Store().Regions(r.Context())
+	if err != nil {
+		return model.Region{}, err
+	}
+	if len(regions) == 0 {
+		return model.Region{}, notFound("no region is configured")
+	}
+	return regions[0], nil
+}
+
+// getRegion serves GET /api/v1/region: the region with its calendar and settings (any signed-in user).
+func (s *server) getRegion(w http.ResponseWriter, r *http.Request) {
+	if err := checkParams(r.URL.Query()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	reg, err := s.region(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, reg)
+}
+
+// putRegionSettings serves PUT /api/v1/region/settings (admins only) and returns the region as it now is.
+func (s *server) putRegionSettings(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if actorFrom(ctx).Role != model.RoleAdmin {
+		s.fail(w, r, forbidden("only an admin may change the region's settings"))
+		return
+	}
+	var req RegionSettingsRequest
+	if err := decodeBody(w, r, MaxBody, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if req.AutoApprove == nil {
+		s.fail(w, r, model.Invalid("auto_approve", "required: a grade threshold from 0 (off) to 100"))
+		return
+	}
+	if v := *req.AutoApprove; v < 0 || v > MaxAutoApprove {
+		s.fail(w, r, model.Invalid("auto_approve", fmt.Sprintf("must be from 0 (off) to %d; got %d", MaxAutoApprove, v)))
+		return
+	}
+	reg, err := s.region(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	reg.Settings.AutoApprove = *req.AutoApprove
+	if _, err := s.svc.Store().PutRegion(ctx, reg); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.svc.InvalidateRefs()
+	writeJSON(w, http.StatusOK, reg)
+}
