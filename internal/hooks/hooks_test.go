@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -47,7 +49,9 @@ type env struct {
 	srv *httptest.Server
 }
 
-func start(t *testing.T, st *store.Store) *env {
+func start(t *testing.T, st *store.Store) *env { return startB(t, st) }
+
+func startB(t testing.TB, st *store.Store) *env {
 	t.Helper()
 	ctx := context.Background()
 	region, err := st.PutRegion(ctx, model.Region{Code: "38", Name: "Иркутская область", TimeZone: "Asia/Irkutsk"})
@@ -215,4 +219,33 @@ func TestWebhookThroughTheHook(t *testing.T) {
 	if err != nil || m.IncidentID == 0 || !m.PostedAt.Equal(time.Date(2026, 11, 20, 1, 15, 0, 0, time.UTC)) {
 		t.Fatalf("stored %+v, %v", m, err)
 	}
+}
+
+// BenchmarkWebhookLoopback measures signed webhook deliveries of one message each through the real stack (HTTP
+// on loopback, the hook, the batching pipeline without text analysis, SQLite in a file) from concurrent senders.
+func BenchmarkWebhookLoopback(b *testing.B) {
+	st := storetest.OpenSQLiteFile(b)
+	e := startB(b, st)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	var n atomic.Int64
+	b.SetParallelism(8)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			body := []byte(fmt.Sprintf(`{"messages":[{"external_id":"b-%d","text":"Во дворе дома %d не вывезен мусор"}]}`, i, i))
+			req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/hooks/webhook/crm", bytes.NewReader(body))
+			req.Header.Set(webhook.SignatureHeader, webhook.Sign("hmac-key", body))
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				b.Fatalf("status %d", resp.StatusCode)
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }

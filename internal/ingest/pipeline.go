@@ -35,7 +35,7 @@ type Analyzer interface {
 type Config struct {
 	QueueSize   int           // messages waiting at most; beyond it Accept returns ErrOverloaded
 	BatchSize   int           // messages per transaction at most
-	MaxWait     time.Duration // how long a batch waits for more messages before it is written
+	MaxWait     time.Duration // how long a batch may wait for more messages; 0 (the default): write what is there
 	MergeWindow time.Duration // how far apart two messages about one problem may be
 	// RepeatWindow is how far apart the same author's same text counts as one message sent twice.
 	RepeatWindow time.Duration
@@ -50,7 +50,7 @@ type Config struct {
 
 // DefaultConfig returns the documented defaults.
 func DefaultConfig() Config {
-	return Config{QueueSize: 20000, BatchSize: 500, MaxWait: 10 * time.Millisecond, MergeWindow: 72 * time.Hour, RepeatWindow: 6 * time.Hour,
+	return Config{QueueSize: 20000, BatchSize: 500, MergeWindow: 72 * time.Hour, RepeatWindow: 6 * time.Hour,
 		RejectP: 0.9, AppealP: 0.8, TopicP: 0.5, TerritoryP: 0.5, MergeOverlap: 0.4}
 }
 
@@ -61,9 +61,6 @@ func (c *Config) fill() {
 	}
 	if c.BatchSize <= 0 {
 		c.BatchSize = d.BatchSize
-	}
-	if c.MaxWait <= 0 {
-		c.MaxWait = d.MaxWait
 	}
 	if c.MergeWindow <= 0 {
 		c.MergeWindow = d.MergeWindow
@@ -174,18 +171,35 @@ func (p *Pipeline) Run(ctx context.Context) {
 		}
 		batch := []*request{first}
 		n := len(first.msgs)
-		timer := time.NewTimer(p.cfg.MaxWait)
+		// Group commit: take what is already waiting, without waiting for more. While this batch is written,
+		// the next one gathers, so batches grow with the load and a lone message is written at once.
+		var timer <-chan time.Time
+		if p.cfg.MaxWait > 0 {
+			t := time.NewTimer(p.cfg.MaxWait)
+			defer t.Stop()
+			timer = t.C
+		}
 	collect:
 		for n < p.cfg.BatchSize {
 			select {
 			case r := <-p.reqs:
 				batch = append(batch, r)
 				n += len(r.msgs)
-			case <-timer.C:
+			case <-timer:
 				break collect
+			default:
+				if timer == nil {
+					break collect
+				}
+				select {
+				case r := <-p.reqs:
+					batch = append(batch, r)
+					n += len(r.msgs)
+				case <-timer:
+					break collect
+				}
 			}
 		}
-		timer.Stop()
 		p.process(context.WithoutCancel(ctx), batch)
 	}
 }
@@ -256,7 +270,7 @@ func (p *Pipeline) Ingest(ctx context.Context, msgs []model.Message) ([]store.In
 	items := make([]store.IngestItem, len(msgs))
 	for i, m := range msgs {
 		pl := &plans[i]
-		it := store.IngestItem{Message: m, DedupeAuthor: true, DedupeWindow: p.cfg.RepeatWindow}
+		it := store.IngestItem{Message: m, DedupeAuthor: true, DedupeWindow: p.cfg.RepeatWindow, Terms: pl.index}
 		switch {
 		case pl.joinIncident != 0:
 			it.JoinIncident = pl.joinIncident
@@ -285,6 +299,7 @@ type plan struct {
 	terOK       bool
 	address     string
 	terms       map[string]struct{}
+	index       []string // search terms of the text, summary and address
 	addrKey     string
 
 	joinIncident int64
@@ -339,12 +354,14 @@ func (p *Pipeline) understand(m model.Message, refs *store.Refs) plan {
 	if pl.address != "" {
 		pl.addrKey = routing.AddressKey(pl.address)
 	}
-	pl.terms = termSet(m.Text)
+	pl.index = search.Terms(m.Text + " " + pl.address)
+	pl.terms = termSetOf(pl.index)
 	return pl
 }
 
-func termSet(text string) map[string]struct{} {
-	terms := search.Terms(text)
+func termSet(text string) map[string]struct{} { return termSetOf(search.Terms(text)) }
+
+func termSetOf(terms []string) map[string]struct{} {
 	set := make(map[string]struct{}, len(terms))
 	for _, t := range terms {
 		if len([]rune(t)) >= 3 { // short words (не, на, 5) say little about the problem

@@ -43,6 +43,9 @@ type IngestItem struct {
 	JoinIncident int64
 	// JoinItem joins the incident that an earlier item of the same batch opened (its index plus one; 0: none).
 	JoinItem int
+	// Terms are the search terms of the incident the message opens or joins (search.Terms of its summary, text
+	// and address); nil: computed here. Callers that write large batches compute them beforehand, in parallel.
+	Terms []string
 	// DedupeAuthor treats the same author repeating the same text in the same source within DedupeWindow
 	// (before or after) as one message.
 	DedupeAuthor bool
@@ -70,10 +73,22 @@ func TextHash(text string) string {
 
 // Ingest stores a batch of messages in one transaction: each new message opens or joins an incident, each
 // message already known (same source and external id) is reported as a duplicate and changes nothing. When
-// Ingest returns nil every message of the batch is durable.
+// Ingest returns nil every message of the batch is durable. The batch is written with few statements: one
+// look-up of known external ids per source, numbers reserved in one step, and the search terms and events of
+// the whole batch in multi-row inserts.
 func (s *Store) Ingest(ctx context.Context, items []IngestItem) ([]IngestResult, error) {
 	out := make([]IngestResult, len(items))
 	err := s.WithTx(ctx, func(tx *Tx) error {
+		b := &ingestBatch{tx: tx, numbers: map[string]*numberBlock{}}
+		known, err := tx.knownMessages(ctx, items)
+		if err != nil {
+			return err
+		}
+		b.known = known
+		b.repeats = map[string]IngestResult{}
+		if err := b.reserveNumbers(ctx, items); err != nil {
+			return err
+		}
 		for i, it := range items {
 			if it.JoinItem > 0 {
 				if it.JoinItem > i || out[it.JoinItem-1].IncidentID == 0 {
@@ -81,13 +96,13 @@ func (s *Store) Ingest(ctx context.Context, items []IngestItem) ([]IngestResult,
 				}
 				it.JoinIncident = out[it.JoinItem-1].IncidentID
 			}
-			r, err := tx.ingestOne(ctx, it)
+			r, err := b.one(ctx, it)
 			if err != nil {
 				return fmt.Errorf("message %s/%s: %w", it.Message.Source, it.Message.ExternalID, err)
 			}
 			out[i] = r
 		}
-		return nil
+		return b.flush(ctx)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: ingest: %w", err)
@@ -95,24 +110,128 @@ func (s *Store) Ingest(ctx context.Context, items []IngestItem) ([]IngestResult,
 	return out, nil
 }
 
-func (t *Tx) ingestOne(ctx context.Context, it IngestItem) (IngestResult, error) {
+// ingestBatch carries what one Ingest call has learned and what it writes at the end.
+type ingestBatch struct {
+	tx      *Tx
+	known   map[string]IngestResult // source + external id → the stored message
+	repeats map[string]IngestResult // source + author + text hash → a message of this batch
+	numbers map[string]*numberBlock
+	terms   []any // term, incident id pairs
+	events  []model.Event
+}
+
+// numberBlock is a run of incident numbers reserved for a batch; unused ones are given back before commit (the
+// transaction holds the counter's lock, so nobody else can have taken numbers after them).
+type numberBlock struct {
+	next, last int64
+}
+
+func msgKey(source, externalID string) string { return source + "\x00" + externalID }
+
+// knownMessages finds which of the batch's external ids are stored already (one query per source and 500 ids).
+func (t *Tx) knownMessages(ctx context.Context, items []IngestItem) (map[string]IngestResult, error) {
+	bySource := map[string][]any{}
+	for _, it := range items {
+		bySource[it.Message.Source] = append(bySource[it.Message.Source], it.Message.ExternalID)
+	}
+	out := map[string]IngestResult{}
+	for source, ids := range bySource {
+		for i := 0; i < len(ids); i += 500 {
+			part := ids[i:min(i+500, len(ids))]
+			q := `SELECT m.external_id, m.id, m.incident_id, COALESCE(inc.number, '') FROM messages m
+				LEFT JOIN incidents inc ON inc.id = m.incident_id
+				WHERE m.source = ? AND m.external_id IN (` + strings.TrimSuffix(strings.Repeat("?,", len(part)), ",") + `)`
+			rows, err := t.tx.QueryContext(ctx, t.s.d.rebind(q), append([]any{source}, part...)...)
+			if err != nil {
+				return nil, fmt.Errorf("look up known messages: %w", err)
+			}
+			for rows.Next() {
+				var ext string
+				var r IngestResult
+				var inc sql.NullInt64
+				if err := rows.Scan(&ext, &r.MessageID, &inc, &r.Number); err != nil {
+					rows.Close()
+					return nil, fmt.Errorf("scan known message: %w", err)
+				}
+				r.IncidentID, r.Duplicate = inc.Int64, true
+				out[msgKey(source, ext)] = r
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// reserveNumbers takes, per number prefix, as many numbers as the batch may open incidents.
+func (b *ingestBatch) reserveNumbers(ctx context.Context, items []IngestItem) error {
+	need := map[string]int64{}
+	for _, it := range items {
+		if it.Incident == nil || it.JoinIncident != 0 || it.JoinItem != 0 {
+			continue
+		}
+		if _, ok := b.known[msgKey(it.Message.Source, it.Message.ExternalID)]; ok {
+			continue
+		}
+		if p := it.Incident.Number; p == "" || strings.HasSuffix(p, "-") {
+			need[p]++
+		}
+	}
+	for prefix, n := range need {
+		var last int64
+		err := b.tx.queryRow(ctx, `INSERT INTO counters(name, value) VALUES (?, ?)
+			ON CONFLICT(name) DO UPDATE SET value = counters.value + ? RETURNING value`, prefix, n, n).Scan(&last)
+		if err != nil {
+			return fmt.Errorf("reserve numbers %s: %w", prefix, err)
+		}
+		b.numbers[prefix] = &numberBlock{next: last - n + 1, last: last}
+	}
+	return nil
+}
+
+func (b *ingestBatch) number(ctx context.Context, prefix string) (string, error) {
+	if blk, ok := b.numbers[prefix]; ok && blk.next <= blk.last {
+		n := blk.next
+		blk.next++
+		return fmt.Sprintf("%s%06d", prefix, n), nil
+	}
+	return b.tx.NextNumber(ctx, prefix)
+}
+
+func (b *ingestBatch) one(ctx context.Context, it IngestItem) (IngestResult, error) {
+	t := b.tx
 	m := it.Message
 	att, _ := json.Marshal(m.Attachments)
 	if m.Attachments == nil {
 		att = []byte("[]")
 	}
-	var r IngestResult
 	hash := TextHash(m.Text)
-	known := false
-	if it.DedupeAuthor && m.AuthorID != "" && !m.Edited {
-		// A re-delivery of a known external id is a duplicate, not a repeat: look for it first.
-		err := t.queryRow(ctx, `SELECT 1 FROM messages WHERE source = ? AND external_id = ?`, m.Source, m.ExternalID).Scan(new(int))
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return r, fmt.Errorf("look up message: %w", err)
+	key := msgKey(m.Source, m.ExternalID)
+	if r, ok := b.known[key]; ok {
+		if !m.Edited {
+			return r, nil
 		}
-		known = err == nil
+		r.Duplicate, r.Edited = false, true
+		if _, err := t.exec(ctx, `UPDATE messages SET text = ?, raw = ?, text_hash = ?, attachments = ? WHERE id = ?`,
+			m.Text, string(m.Raw), hash, string(att), r.MessageID); err != nil {
+			return r, fmt.Errorf("update edited message: %w", err)
+		}
+		if r.IncidentID != 0 {
+			b.addTerms(r.IncidentID, nil, m.Text)
+			b.events = append(b.events, model.Event{IncidentID: r.IncidentID, Actor: "system", Type: "message.edited",
+				Data: mustJSON(map[string]any{"message_id": r.MessageID}), At: m.ReceivedAt})
+		}
+		return r, nil
 	}
-	if it.DedupeAuthor && m.AuthorID != "" && !m.Edited && !known {
+	var r IngestResult
+	if it.DedupeAuthor && m.AuthorID != "" && !m.Edited {
+		rkey := m.Source + "\x00" + m.AuthorID + "\x00" + hash
+		if prev, ok := b.repeats[rkey]; ok {
+			prev.Repeat, prev.Duplicate = true, false
+			return prev, nil
+		}
 		var inc sql.NullInt64
 		err := t.queryRow(ctx, `SELECT m.id, m.incident_id, COALESCE(i.number, '') FROM messages m
 			LEFT JOIN incidents i ON i.id = m.incident_id
@@ -126,41 +245,7 @@ func (t *Tx) ingestOne(ctx context.Context, it IngestItem) (IngestResult, error)
 		if !errors.Is(err, sql.ErrNoRows) {
 			return r, fmt.Errorf("look up repeat: %w", err)
 		}
-	}
-	err := t.queryRow(ctx, `INSERT INTO messages(source, external_id, author, author_id, text, url, territory,
-		category, address, thread_id, reply_to, attachments, raw, posted_at, received_at, text_hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, external_id) DO NOTHING RETURNING id`,
-		m.Source, m.ExternalID, m.Author, m.AuthorID, m.Text, m.URL, m.Territory, m.Category, m.Address, m.ThreadID,
-		m.ReplyTo, string(att), string(m.Raw), ms(m.PostedAt), ms(m.ReceivedAt), hash).Scan(&r.MessageID)
-	if errors.Is(err, sql.ErrNoRows) {
-		var inc sql.NullInt64
-		err := t.queryRow(ctx, `SELECT m.id, m.incident_id, COALESCE(i.number, '') FROM messages m
-			LEFT JOIN incidents i ON i.id = m.incident_id WHERE m.source = ? AND m.external_id = ?`, m.Source, m.ExternalID).
-			Scan(&r.MessageID, &inc, &r.Number)
-		r.IncidentID, r.Duplicate = inc.Int64, true
-		if err != nil {
-			return r, fmt.Errorf("look up duplicate: %w", err)
-		}
-		if m.Edited {
-			r.Duplicate, r.Edited = false, true
-			if _, err := t.exec(ctx, `UPDATE messages SET text = ?, raw = ?, text_hash = ?, attachments = ? WHERE id = ?`,
-				m.Text, string(m.Raw), hash, string(att), r.MessageID); err != nil {
-				return r, fmt.Errorf("update edited message: %w", err)
-			}
-			if r.IncidentID != 0 {
-				if err := t.addTerms(ctx, r.IncidentID, m.Text); err != nil {
-					return r, err
-				}
-				if err := t.AddEvent(ctx, model.Event{IncidentID: r.IncidentID, Actor: "system", Type: "message.edited",
-					Data: mustJSON(map[string]any{"message_id": r.MessageID}), At: m.ReceivedAt}); err != nil {
-					return r, err
-				}
-			}
-		}
-		return r, nil
-	}
-	if err != nil {
-		return r, fmt.Errorf("insert message: %w", err)
+		defer func() { b.repeats[rkey] = r }()
 	}
 	switch {
 	case it.JoinIncident != 0:
@@ -169,30 +254,89 @@ func (t *Tx) ingestOne(ctx context.Context, it IngestItem) (IngestResult, error)
 			WHERE id = ? RETURNING number`, ms(m.ReceivedAt), it.JoinIncident).Scan(&r.Number); err != nil {
 			return r, fmt.Errorf("join incident %d: %w", it.JoinIncident, err)
 		}
-		if err := t.addTerms(ctx, it.JoinIncident, m.Text); err != nil {
-			return r, err
-		}
+		b.addTerms(it.JoinIncident, it.Terms, m.Text)
 	case it.Incident != nil:
 		inc := *it.Incident
 		inc.MessageCount = 1
-		id, number, err := t.CreateIncident(ctx, inc, m.Text)
+		if inc.Number == "" || strings.HasSuffix(inc.Number, "-") {
+			n, err := b.number(ctx, inc.Number)
+			if err != nil {
+				return r, err
+			}
+			inc.Number = n
+		}
+		id, err := t.insertIncident(ctx, inc)
 		if err != nil {
 			return r, err
 		}
-		r.IncidentID, r.Number = id, number
-	default:
-		return r, nil // a message kept without an incident (not an appeal)
+		b.addTerms(id, it.Terms, inc.Summary+" "+m.Text+" "+inc.Address)
+		r.IncidentID, r.Number = id, inc.Number
 	}
-	if _, err := t.exec(ctx, `UPDATE messages SET incident_id = ? WHERE id = ?`, r.IncidentID, r.MessageID); err != nil {
-		return r, fmt.Errorf("link message: %w", err)
+	err := t.queryRow(ctx, `INSERT INTO messages(source, external_id, incident_id, author, author_id, text, url, territory,
+		category, address, thread_id, reply_to, attachments, raw, posted_at, received_at, text_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		m.Source, m.ExternalID, nullID(r.IncidentID), m.Author, m.AuthorID, m.Text, m.URL, m.Territory, m.Category, m.Address,
+		m.ThreadID, m.ReplyTo, string(att), string(m.Raw), ms(m.PostedAt), ms(m.ReceivedAt), hash).Scan(&r.MessageID)
+	if err != nil {
+		return r, fmt.Errorf("insert message: %w", err)
 	}
-	for _, e := range it.Events {
-		e.IncidentID = r.IncidentID
-		if err := t.AddEvent(ctx, e); err != nil {
-			return r, err
+	b.known[key] = IngestResult{MessageID: r.MessageID, IncidentID: r.IncidentID, Number: r.Number, Duplicate: true}
+	if r.IncidentID != 0 {
+		for _, e := range it.Events {
+			e.IncidentID = r.IncidentID
+			b.events = append(b.events, e)
 		}
 	}
 	return r, nil
+}
+
+func (b *ingestBatch) addTerms(incidentID int64, terms []string, text string) {
+	if terms == nil {
+		terms = search.Terms(text)
+	}
+	for _, term := range terms {
+		b.terms = append(b.terms, term, incidentID)
+	}
+}
+
+// flush writes the batch's terms and events in multi-row statements and gives unused numbers back.
+func (b *ingestBatch) flush(ctx context.Context) error {
+	const termRows, eventRows = 400, 100
+	for i := 0; i < len(b.terms); i += 2 * termRows {
+		part := b.terms[i:min(i+2*termRows, len(b.terms))]
+		q := `INSERT INTO incident_terms(term, incident_id) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?),", len(part)/2), ",") + ` ON CONFLICT DO NOTHING`
+		if _, err := b.tx.tx.ExecContext(ctx, b.tx.s.d.rebind(q), part...); err != nil {
+			return fmt.Errorf("index incidents: %w", err)
+		}
+	}
+	for i := 0; i < len(b.events); i += eventRows {
+		part := b.events[i:min(i+eventRows, len(b.events))]
+		args := make([]any, 0, 9*len(part))
+		for _, e := range part {
+			if e.At.IsZero() {
+				e.At = time.Now()
+			}
+			data := ""
+			if len(e.Data) > 0 {
+				data = string(e.Data)
+			}
+			args = append(args, nullID(e.IncidentID), nullID(e.AnswerID), nullID(e.ActorID), e.Actor, e.Type, e.From, e.To, data, ms(e.At))
+		}
+		q := `INSERT INTO events(incident_id, answer_id, actor_id, actor, type, from_state, to_state, data, at) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?),", len(part)), ",")
+		if _, err := b.tx.tx.ExecContext(ctx, b.tx.s.d.rebind(q), args...); err != nil {
+			return fmt.Errorf("record events: %w", err)
+		}
+	}
+	for prefix, blk := range b.numbers {
+		if unused := blk.last - blk.next + 1; unused > 0 {
+			if _, err := b.tx.exec(ctx, `UPDATE counters SET value = value - ? WHERE name = ?`, unused, prefix); err != nil {
+				return fmt.Errorf("return unused numbers: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 // NextNumber allocates the next number with the given prefix ("38-2026-" → "38-2026-000123").
@@ -216,6 +360,17 @@ func (t *Tx) CreateIncident(ctx context.Context, inc model.Incident, text string
 		}
 		inc.Number = n
 	}
+	id, err := t.insertIncident(ctx, inc)
+	if err != nil {
+		return 0, "", err
+	}
+	if err := t.addTerms(ctx, id, inc.Summary+" "+text+" "+inc.Address); err != nil {
+		return 0, "", err
+	}
+	return id, inc.Number, nil
+}
+
+func (t *Tx) insertIncident(ctx context.Context, inc model.Incident) (int64, error) {
 	ex := "[]"
 	if len(inc.ExcludedExecutor) > 0 {
 		b, _ := json.Marshal(inc.ExcludedExecutor)
@@ -231,12 +386,9 @@ func (t *Tx) CreateIncident(ctx context.Context, inc model.Incident, text string
 		msPtr(inc.ReactionDue), msPtr(inc.ResolutionDue), msPtr(inc.DueAt), msPtr(inc.WarnAt), msPtr(inc.BreachAt),
 		msPtr(inc.FirstReactionAt), msPtr(inc.ResolvedAt), nullID(inc.MergedInto), inc.RejectReason, ex).Scan(&id)
 	if err != nil {
-		return 0, "", fmt.Errorf("store: create incident: %w", err)
+		return 0, fmt.Errorf("store: create incident: %w", err)
 	}
-	if err := t.addTerms(ctx, id, inc.Summary+" "+text+" "+inc.Address); err != nil {
-		return 0, "", err
-	}
-	return id, inc.Number, nil
+	return id, nil
 }
 
 func (t *Tx) addTerms(ctx context.Context, incidentID int64, text string) error {
