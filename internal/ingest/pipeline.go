@@ -174,9 +174,9 @@ func (p *Pipeline) Run(ctx context.Context) {
 		// Group commit: take what is already waiting, without waiting for more. While this batch is written,
 		// the next one gathers, so batches grow with the load and a lone message is written at once.
 		var timer <-chan time.Time
+		var t *time.Timer
 		if p.cfg.MaxWait > 0 {
-			t := time.NewTimer(p.cfg.MaxWait)
-			defer t.Stop()
+			t = time.NewTimer(p.cfg.MaxWait)
 			timer = t.C
 		}
 	collect:
@@ -199,6 +199,9 @@ func (p *Pipeline) Run(ctx context.Context) {
 					break collect
 				}
 			}
+		}
+		if t != nil {
+			t.Stop()
 		}
 		p.process(context.WithoutCancel(ctx), batch)
 	}
