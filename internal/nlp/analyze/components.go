@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"github.com/otklik/otklik/internal/nlp"
+	"github.com/otklik/otklik/internal/nlp/model"
 	"github.com/otklik/otklik/internal/nlp/urgency"
 )
 
@@ -14,7 +15,6 @@ func Urgency(text string) (string, []string) {
 // defaultUrgency is the urgency assessment the command uses.
 func defaultUrgency() UrgencyFunc { return Urgency }
 
-// defaultTopics is the shipped topic model the command uses without
-// --model. The base model (internal/nlp/model) has not landed yet; until it
-// does, topics come only from --model.
-func defaultTopics() (*nlp.Model, error) { return nil, nil }
+// defaultTopics is the shipped base topic model (internal/nlp/model), which
+// the command uses without --model.
+func defaultTopics() (*nlp.Model, error) { return model.Base() }
