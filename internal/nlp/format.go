@@ -74,33 +74,26 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	for _, b := range m.bias {
 		putF32(b)
 	}
+	m.quantise()
 	nc := m.nc
 	rows := 0
-	for r := 0; r < m.cfg.Buckets(); r++ {
-		if rowNonZero(m.w[r*nc : r*nc+nc]) {
+	for _, sc := range m.qscale {
+		if sc != 0 {
 			rows++
 		}
 	}
 	putUvarint(uint64(rows))
-	q := make([]byte, nc)
 	prev := 0
-	for r := 0; r < m.cfg.Buckets(); r++ {
-		row := m.w[r*nc : r*nc+nc]
-		if !rowNonZero(row) {
+	for r, sc := range m.qscale {
+		if sc == 0 {
 			continue
 		}
 		putUvarint(uint64(r - prev))
 		prev = r
-		var mx float32
-		for _, v := range row {
-			mx = max(mx, float32(math.Abs(float64(v))))
+		putF32(sc)
+		for _, v := range m.q[r*nc : r*nc+nc] {
+			bw.WriteByte(byte(v))
 		}
-		scale := mx / 127
-		putF32(scale)
-		for c, v := range row {
-			q[c] = byte(int8(math.Round(float64(v / scale))))
-		}
-		bw.Write(q)
 	}
 	if err := bw.Flush(); err != nil {
 		return 0, fmt.Errorf("nlp: save model: %w", err)
@@ -125,15 +118,6 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 		}
 	}
 	return n, nil
-}
-
-func rowNonZero(row []float32) bool {
-	for _, v := range row {
-		if v != 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // Save writes the model to path atomically (temporary file, then rename).
@@ -253,6 +237,9 @@ func decodePayload(zr io.Reader) (*Model, error) {
 		return nil, fmt.Errorf("model too large: %d buckets × %d labels", cfg.Buckets(), nl)
 	}
 	m := newModel(labels, cfg)
+	m.w = nil
+	m.q = make([]int8, cfg.Buckets()*len(labels))
+	m.qscale = make([]float32, cfg.Buckets())
 	var f4 [4]byte
 	readF32 := func() (float32, error) {
 		if _, err := io.ReadFull(br, f4[:]); err != nil {
@@ -301,9 +288,13 @@ func decodePayload(zr io.Reader) (*Model, error) {
 		if _, err := io.ReadFull(br, q); err != nil {
 			return nil, err
 		}
-		row := m.w[int(r)*nc : int(r)*nc+nc]
+		if scale <= 0 {
+			return nil, fmt.Errorf("row %d scale %v", r, scale)
+		}
+		m.qscale[r] = scale
+		row := m.q[int(r)*nc : int(r)*nc+nc]
 		for c, b := range q {
-			row[c] = float32(int8(b)) * scale
+			row[c] = int8(b)
 		}
 	}
 	if _, err := br.ReadByte(); err != io.EOF {

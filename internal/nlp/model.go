@@ -26,7 +26,13 @@ type Model struct {
 	labels []string
 	cfg    FeatureConfig
 	nc     int
+	// During training the weights are float32 (w). A finished model keeps
+	// them quantised: q holds one int8 per bucket × label, qscale one scale
+	// per bucket (0 for a bucket with no weights); w is then nil. The int8
+	// form is 4× smaller, so predictions hit the CPU caches more often.
 	w      []float32 // Buckets()*nc, row per bucket
+	q      []int8
+	qscale []float32
 	bias   []float32
 	temp   float32 // logits are divided by temp before the softmax
 	pool   sync.Pool
@@ -82,11 +88,25 @@ func (m *Model) logitsOf(feats []uint32, acc []float32, out []float64) {
 	nc := m.nc
 	acc = acc[:nc]
 	clear(acc)
-	for _, f := range feats {
-		row := m.w[int(f)*nc : int(f)*nc+nc]
-		row = row[:len(acc)]
-		for c, v := range row {
-			acc[c] += v
+	if m.w == nil {
+		for _, f := range feats {
+			sc := m.qscale[f]
+			if sc == 0 {
+				continue
+			}
+			row := m.q[int(f)*nc : int(f)*nc+nc]
+			row = row[:len(acc)]
+			for c, v := range row {
+				acc[c] += float32(v) * sc
+			}
+		}
+	} else {
+		for _, f := range feats {
+			row := m.w[int(f)*nc : int(f)*nc+nc]
+			row = row[:len(acc)]
+			for c, v := range row {
+				acc[c] += v
+			}
 		}
 	}
 	x := featureScale(len(feats))
@@ -180,4 +200,32 @@ func softmax(z []float64, temp float64) {
 	for i := range z {
 		z[i] /= sum
 	}
+}
+
+// quantise converts the float32 weights to int8 with one scale per bucket
+// row (the model file's representation) and drops the float32 weights.
+func (m *Model) quantise() {
+	if m.w == nil {
+		return
+	}
+	nc, n := m.nc, m.cfg.Buckets()
+	m.q = make([]int8, n*nc)
+	m.qscale = make([]float32, n)
+	for r := 0; r < n; r++ {
+		row := m.w[r*nc : r*nc+nc]
+		var mx float32
+		for _, v := range row {
+			mx = max(mx, float32(math.Abs(float64(v))))
+		}
+		if mx == 0 {
+			continue
+		}
+		sc := mx / 127
+		m.qscale[r] = sc
+		qr := m.q[r*nc : r*nc+nc]
+		for c, v := range row {
+			qr[c] = int8(math.Round(float64(v / sc)))
+		}
+	}
+	m.w = nil
 }

@@ -200,6 +200,7 @@ func Train(ctx context.Context, examples []Example, opts TrainOptions) (*Model, 
 			m.temp = t
 		}
 	}
+	m.quantise()
 	return m, nil
 }
 
