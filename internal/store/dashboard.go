@@ -1,0 +1,581 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The supervisor dashboard and the ratings aggregate the incidents received in a period. Every figure here is
+// computed over the incidents created in [From, To) (optionally in one territory), rejected and merged ones left
+// out: they are not appeals of their own. Each call runs a fixed number of queries whatever the row count, and
+// every query reads the covering indexes of migration 0009 rather than the incident rows.
+
+// DashboardFilter selects the incidents a dashboard describes.
+type DashboardFilter struct {
+	From, To    time.Time      // the period: incidents created in [From, To); both required
+	TerritoryID int64          // 0: the whole region
+	Now         time.Time      // the clock overdue-ness is judged against; zero: time.Now()
+	Location    *time.Location // the region's time zone, for day boundaries; nil: UTC
+}
+
+func (f *DashboardFilter) check() error {
+	if f.From.IsZero() || f.To.IsZero() || !f.From.Before(f.To) {
+		return fmt.Errorf("store: dashboard: the period must have From before To")
+	}
+	if f.Now.IsZero() {
+		f.Now = time.Now()
+	}
+	if f.Location == nil {
+		f.Location = time.UTC
+	}
+	return nil
+}
+
+// Figures are the aggregates of one group of incidents: the whole period (the summary) or one row of a
+// breakdown. Counts are of incidents unless named otherwise. Shares and means are nil when their denominator
+// is zero, so a page can show "—" instead of a misleading 0.
+type Figures struct {
+	Received int `json:"received"` // incidents received (created) in the period, rejected and merged ones excluded
+	// Answered incidents have had a first reaction: an interim or final answer published.
+	Answered int `json:"answered"`
+	// AnsweredOnTime is the answered incidents whose first reaction came by the reaction deadline.
+	AnsweredOnTime int `json:"answered_on_time"`
+	// AwaitingOverdue is the open incidents with no reaction yet whose reaction deadline has passed.
+	AwaitingOverdue int `json:"awaiting_overdue"`
+	InWork          int `json:"in_work"`  // open: new, assigned, in work or with an interim answer
+	Overdue         int `json:"overdue"`  // open with their running deadline (reaction or resolution) passed
+	Resolved        int `json:"resolved"` // a final answer published
+	// ConnectedAnswered is the answered incidents whose executor is connected to Otklik (answers in the system).
+	ConnectedAnswered int `json:"connected_answered"`
+	// MedianReactionSecs is the median time from receipt to first reaction over the answered incidents.
+	MedianReactionSecs *float64 `json:"median_reaction_seconds,omitempty"`
+
+	Graded          int      `json:"graded"`                     // published answers with automatic grades
+	MeanPlain       *float64 `json:"mean_plain,omitempty"`       // mean plainness grade (0–100) of published answers
+	MeanInformative *float64 `json:"mean_informative,omitempty"` // mean informativeness grade (0–100) of published answers
+	Submitted       int      `json:"submitted"`                  // answers submitted for review
+	Formal          int      `json:"formal"`                     // answers the grader flags as formal replies (отписки)
+	FormalReturned  int      `json:"formal_returned"`            // of those, answers a moderator returned for rework
+
+	Rated      int      `json:"rated"`                // answers a resident scored (1–5)
+	MeanScore  *float64 `json:"mean_score,omitempty"` // the residents' mean score
+	SolvedSaid int      `json:"solved_said"`          // residents who said whether the problem was solved
+	Solved     int      `json:"solved"`               // of those, who said it was
+}
+
+// MeanGrade is the mean of the plainness and informativeness means (nil without graded answers).
+func (f Figures) MeanGrade() *float64 {
+	if f.MeanPlain == nil || f.MeanInformative == nil {
+		return nil
+	}
+	v := (*f.MeanPlain + *f.MeanInformative) / 2
+	return &v
+}
+
+// OnTimeShare is AnsweredOnTime ÷ (Answered + AwaitingOverdue): of the incidents whose reaction deadline has a
+// verdict, the share answered in time (nil when none has one yet).
+func (f Figures) OnTimeShare() *float64 { return share(f.AnsweredOnTime, f.Answered+f.AwaitingOverdue) }
+
+// FormalReturnedShare is FormalReturned ÷ Formal: how many formal replies the moderators caught.
+func (f Figures) FormalReturnedShare() *float64 { return share(f.FormalReturned, f.Formal) }
+
+// SolvedShare is Solved ÷ SolvedSaid.
+func (f Figures) SolvedShare() *float64 { return share(f.Solved, f.SolvedSaid) }
+
+// ConnectedShare is ConnectedAnswered ÷ Answered.
+func (f Figures) ConnectedShare() *float64 { return share(f.ConnectedAnswered, f.Answered) }
+
+func share(n, d int) *float64 {
+	if d <= 0 {
+		return nil
+	}
+	v := float64(n) / float64(d)
+	return &v
+}
+
+// BreakdownBy names what a breakdown groups incidents by.
+type BreakdownBy string
+
+// Breakdowns.
+const (
+	ByTopic     BreakdownBy = "topic"     // the category's topic (ЖКХ, дороги…); Code "" for uncategorised incidents
+	ByTerritory BreakdownBy = "territory" // the municipality; ID 0 for incidents without one
+	ByExecutor  BreakdownBy = "executor"  // the executor (for answers and ratings: the one who wrote the answer); ID 0: none yet
+)
+
+// BreakdownRow is the figures of one group.
+type BreakdownRow struct {
+	ID        int64  `json:"id,omitempty"` // territory or executor id; the topic category's id (0 when unknown)
+	Code      string `json:"code"`         // OKTMO, executor code or topic code
+	Name      string `json:"name"`
+	Connected bool   `json:"connected,omitempty"` // ByExecutor: the executor answers in Otklik
+	Figures
+}
+
+// DayCount is one day of the trend: incidents received that day and first reactions given that day.
+type DayCount struct {
+	Day      time.Time `json:"day"` // midnight in the filter's Location
+	Received int       `json:"received"`
+	Answered int       `json:"answered"`
+}
+
+// GrowingProblem is a subtopic in a territory whose count grew this week over the week before.
+type GrowingProblem struct {
+	CategoryID    int64  `json:"category_id"`
+	CategoryCode  string `json:"category_code"`
+	CategoryName  string `json:"category_name"`
+	TerritoryID   int64  `json:"territory_id"`
+	TerritoryName string `json:"territory_name"`
+	ThisWeek      int    `json:"this_week"` // received in the 7 days before Now
+	LastWeek      int    `json:"last_week"` // received in the 7 days before those
+}
+
+// Growth is ThisWeek − LastWeek.
+func (g GrowingProblem) Growth() int { return g.ThisWeek - g.LastWeek }
+
+// Dashboard is everything the supervisor dashboard shows for one filter.
+type Dashboard struct {
+	Summary     Figures          `json:"summary"`
+	Days        []DayCount       `json:"days"`
+	ByTopic     []BreakdownRow   `json:"by_topic"`
+	ByTerritory []BreakdownRow   `json:"by_territory"`
+	ByExecutor  []BreakdownRow   `json:"by_executor"`
+	Growing     []GrowingProblem `json:"growing"`
+}
+
+// DashboardQueries is the number of queries Dashboard runs, whatever the number of rows.
+const DashboardQueries = 4 + 2 + 3*(4+1) + 1
+
+// Dashboard computes the whole dashboard: the summary, the daily trend, the three breakdowns and the problems
+// growing in the week before f.Now (at most growingLimit of them) — DashboardQueries queries in all.
+func (s *Store) Dashboard(ctx context.Context, f DashboardFilter, growingLimit int) (Dashboard, error) {
+	var d Dashboard
+	var err error
+	if d.Summary, err = s.DashboardSummary(ctx, f); err != nil {
+		return d, err
+	}
+	if d.Days, err = s.DashboardDays(ctx, f); err != nil {
+		return d, err
+	}
+	if d.ByTopic, err = s.DashboardBreakdown(ctx, f, ByTopic); err != nil {
+		return d, err
+	}
+	if d.ByTerritory, err = s.DashboardBreakdown(ctx, f, ByTerritory); err != nil {
+		return d, err
+	}
+	if d.ByExecutor, err = s.DashboardBreakdown(ctx, f, ByExecutor); err != nil {
+		return d, err
+	}
+	now := f.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if d.Growing, err = s.GrowingProblems(ctx, now, f.TerritoryID, growingLimit); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+// DashboardSummary computes the figures of the whole period (four queries).
+func (s *Store) DashboardSummary(ctx context.Context, f DashboardFilter) (Figures, error) {
+	if err := f.check(); err != nil {
+		return Figures{}, err
+	}
+	groups, err := s.aggregate(ctx, f, "")
+	if err != nil {
+		return Figures{}, err
+	}
+	if g, ok := groups["0"]; ok {
+		return *g, nil
+	}
+	return Figures{}, nil
+}
+
+// DashboardBreakdown computes the figures per topic, territory or executor (five queries), largest groups first
+// (by incidents received, then by name). Groups with answers or ratings but no incident received in the period
+// cannot occur: everything is counted over the period's incidents.
+func (s *Store) DashboardBreakdown(ctx context.Context, f DashboardFilter, by BreakdownBy) ([]BreakdownRow, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	if by != ByTopic && by != ByTerritory && by != ByExecutor {
+		return nil, fmt.Errorf("store: dashboard breakdown: unknown grouping %q", by)
+	}
+	groups, err := s.aggregate(ctx, f, by)
+	if err != nil {
+		return nil, err
+	}
+	names, err := s.groupNames(ctx, by)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]BreakdownRow, 0, len(groups))
+	for key, g := range groups {
+		r := BreakdownRow{Figures: *g}
+		if n, ok := names[key]; ok {
+			r.ID, r.Code, r.Name, r.Connected = n.id, n.code, n.name, n.connected
+		} else if by == ByTopic {
+			r.Code = key
+		} else {
+			r.ID, _ = strconv.ParseInt(key, 10, 64)
+		}
+		if r.Name == "" && (key == "" || key == "0") {
+			r.Name = map[BreakdownBy]string{ByTopic: "Без рубрики", ByTerritory: "Территория не определена", ByExecutor: "Исполнитель не назначен"}[by]
+		}
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Received != out[j].Received {
+			return out[i].Received > out[j].Received
+		}
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].Code < out[j].Code
+	})
+	return out, nil
+}
+
+// periodCond is the WHERE clause selecting the period's incidents (alias i) and its arguments.
+func periodCond(f DashboardFilter) (string, []any) {
+	cond := `i.created_at >= ? AND i.created_at < ? AND i.status NOT IN ('rejected', 'merged')`
+	args := []any{ms(f.From), ms(f.To)}
+	if f.TerritoryID != 0 {
+		cond += ` AND i.territory_id = ?`
+		args = append(args, f.TerritoryID)
+	}
+	return cond, args
+}
+
+// groupKey returns the SQL expression (a TEXT key) of a grouping over incidents i, answers a (when answers is
+// true) and the join it needs.
+func groupKey(by BreakdownBy, answers bool) (key, join string) {
+	switch by {
+	case ByTopic:
+		return `COALESCE(NULLIF(c.parent_code, ''), c.code, '')`, ` LEFT JOIN categories c ON c.id = i.category_id`
+	case ByTerritory:
+		return `CAST(COALESCE(i.territory_id, 0) AS TEXT)`, ""
+	case ByExecutor:
+		if answers {
+			return `CAST(COALESCE(a.executor_id, 0) AS TEXT)`, ""
+		}
+		return `CAST(COALESCE(i.executor_id, 0) AS TEXT)`, ""
+	}
+	return `'0'`, ""
+}
+
+// aggregate computes Figures per group in four queries: incident counts, reaction medians, answers, ratings.
+func (s *Store) aggregate(ctx context.Context, f DashboardFilter, by BreakdownBy) (map[string]*Figures, error) {
+	cond, args := periodCond(f)
+	now := ms(f.Now)
+	groups := map[string]*Figures{}
+	get := func(k string) *Figures {
+		g, ok := groups[k]
+		if !ok {
+			g = &Figures{}
+			groups[k] = g
+		}
+		return g
+	}
+	key, join := groupKey(by, false)
+	groupBy := func(k string) string { // PostgreSQL refuses GROUP BY a constant: the summary is one group anyway
+		if by == "" {
+			return ""
+		}
+		return ` GROUP BY ` + k
+	}
+
+	// 1. Counts over the incidents.
+	q := `SELECT ` + key + ` AS k, COUNT(*),
+		SUM(CASE WHEN i.first_reaction_at IS NOT NULL THEN 1 ELSE 0 END),
+		SUM(CASE WHEN i.first_reaction_at IS NOT NULL AND (i.reaction_due IS NULL OR i.first_reaction_at <= i.reaction_due) THEN 1 ELSE 0 END),
+		SUM(CASE WHEN i.first_reaction_at IS NULL AND i.status IN ('new', 'assigned', 'in_work', 'interim') AND i.reaction_due < ? THEN 1 ELSE 0 END),
+		SUM(CASE WHEN i.status IN ('new', 'assigned', 'in_work', 'interim') THEN 1 ELSE 0 END),
+		SUM(CASE WHEN i.status IN ('new', 'assigned', 'in_work', 'interim') AND i.due_at < ? THEN 1 ELSE 0 END),
+		SUM(CASE WHEN i.status = 'resolved' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN i.first_reaction_at IS NOT NULL AND i.executor_id IN (SELECT id FROM executors WHERE connected = TRUE) THEN 1 ELSE 0 END)
+		FROM incidents i` + join + ` WHERE ` + cond + groupBy(key)
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(q), append([]any{now, now}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: dashboard counts: %w", err)
+	}
+	err = scanAll(rows, func(sc func(...any) error) error {
+		var k string
+		var n int
+		var c [7]sql.NullInt64
+		if err := sc(&k, &n, &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6]); err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+		g := get(k)
+		g.Received = n
+		g.Answered, g.AnsweredOnTime, g.AwaitingOverdue = int(c[0].Int64), int(c[1].Int64), int(c[2].Int64)
+		g.InWork, g.Overdue, g.Resolved, g.ConnectedAnswered = int(c[3].Int64), int(c[4].Int64), int(c[5].Int64), int(c[6].Int64)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: dashboard counts: %w", err)
+	}
+	if len(groups) == 0 {
+		return groups, nil // no incidents: no answers or ratings of them either
+	}
+
+	// 2. The median time to first reaction per group: the middle one or two rows of each ordered partition.
+	q = `SELECT k, d FROM (
+		SELECT k, d, ROW_NUMBER() OVER (PARTITION BY k ORDER BY d) AS rn, COUNT(*) OVER (PARTITION BY k) AS n FROM (
+			SELECT ` + key + ` AS k, i.first_reaction_at - i.created_at AS d FROM incidents i` + join + `
+			WHERE ` + cond + ` AND i.first_reaction_at IS NOT NULL) x) y
+		WHERE rn = (n + 1) / 2 OR rn = (n + 2) / 2`
+	rows, err = s.db.QueryContext(ctx, s.d.rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: dashboard median reaction: %w", err)
+	}
+	type mid struct {
+		sum int64
+		n   int
+	}
+	mids := map[string]*mid{}
+	err = scanAll(rows, func(sc func(...any) error) error {
+		var k string
+		var d int64
+		if err := sc(&k, &d); err != nil {
+			return err
+		}
+		m, ok := mids[k]
+		if !ok {
+			m = &mid{}
+			mids[k] = m
+		}
+		m.sum, m.n = m.sum+d, m.n+1
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: dashboard median reaction: %w", err)
+	}
+	for k, m := range mids {
+		v := float64(m.sum) / float64(m.n) / 1000
+		get(k).MedianReactionSecs = &v
+	}
+
+	// 3. Answers of the period's incidents: grades of the published ones, formal replies and their returns.
+	akey, ajoin := groupKey(by, true)
+	q = `SELECT ` + akey + ` AS k,
+		SUM(CASE WHEN a.state = 'published' AND a.grade_plain IS NOT NULL THEN 1 ELSE 0 END),
+		AVG(CASE WHEN a.state = 'published' THEN a.grade_plain END),
+		AVG(CASE WHEN a.state = 'published' THEN a.grade_informative END),
+		SUM(CASE WHEN a.submitted_at IS NOT NULL THEN 1 ELSE 0 END),
+		SUM(CASE WHEN a.formal = TRUE THEN 1 ELSE 0 END),
+		SUM(CASE WHEN a.formal = TRUE AND a.id IN (SELECT answer_id FROM events WHERE type = 'answer.return' AND answer_id IS NOT NULL) THEN 1 ELSE 0 END)
+		FROM incidents i JOIN answers a ON a.incident_id = i.id` + ajoin + ` WHERE ` + cond + groupBy(akey)
+	rows, err = s.db.QueryContext(ctx, s.d.rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: dashboard answers: %w", err)
+	}
+	err = scanAll(rows, func(sc func(...any) error) error {
+		var k string
+		var graded, submitted, formal, returned sql.NullInt64
+		var plain, informative sql.NullFloat64
+		if err := sc(&k, &graded, &plain, &informative, &submitted, &formal, &returned); err != nil {
+			return err
+		}
+		g := get(k)
+		g.Graded, g.Submitted, g.Formal, g.FormalReturned = int(graded.Int64), int(submitted.Int64), int(formal.Int64), int(returned.Int64)
+		if plain.Valid {
+			v := plain.Float64
+			g.MeanPlain = &v
+		}
+		if informative.Valid {
+			v := informative.Float64
+			g.MeanInformative = &v
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: dashboard answers: %w", err)
+	}
+
+	// 4. Residents' ratings of the answers to the period's incidents.
+	rjoin := ajoin
+	if by == ByExecutor {
+		rjoin = ` JOIN answers a ON a.id = r.answer_id`
+	}
+	q = `SELECT ` + akey + ` AS k, COUNT(r.score), AVG(r.score),
+		SUM(CASE WHEN r.solved IS NOT NULL THEN 1 ELSE 0 END), SUM(CASE WHEN r.solved = TRUE THEN 1 ELSE 0 END)
+		FROM incidents i JOIN ratings r ON r.incident_id = i.id` + rjoin + ` WHERE ` + cond + ` AND r.rated_at IS NOT NULL` + groupBy(akey)
+	rows, err = s.db.QueryContext(ctx, s.d.rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: dashboard ratings: %w", err)
+	}
+	err = scanAll(rows, func(sc func(...any) error) error {
+		var k string
+		var rated int
+		var mean sql.NullFloat64
+		var said, solved sql.NullInt64
+		if err := sc(&k, &rated, &mean, &said, &solved); err != nil {
+			return err
+		}
+		g := get(k)
+		g.Rated, g.SolvedSaid, g.Solved = rated, int(said.Int64), int(solved.Int64)
+		if mean.Valid && rated > 0 {
+			v := mean.Float64
+			g.MeanScore = &v
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: dashboard ratings: %w", err)
+	}
+	return groups, nil
+}
+
+func scanAll(rows *sql.Rows, fn func(scan func(...any) error) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+type groupName struct {
+	id        int64
+	code      string
+	name      string
+	connected bool
+}
+
+// groupNames loads the names of the groups of a breakdown (one query over a small reference table).
+func (s *Store) groupNames(ctx context.Context, by BreakdownBy) (map[string]groupName, error) {
+	var q string
+	switch by {
+	case ByTopic:
+		q = `SELECT id, code, name, FALSE FROM categories WHERE parent_code = ''`
+	case ByTerritory:
+		q = `SELECT id, oktmo, COALESCE(NULLIF(short_name, ''), name), FALSE FROM territories`
+	case ByExecutor:
+		q = `SELECT id, code, COALESCE(NULLIF(short_name, ''), name), connected FROM executors`
+	}
+	rows, err := s.db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("store: dashboard names: %w", err)
+	}
+	out := map[string]groupName{}
+	err = scanAll(rows, func(sc func(...any) error) error {
+		var n groupName
+		if err := sc(&n.id, &n.code, &n.name, &n.connected); err != nil {
+			return err
+		}
+		if by == ByTopic {
+			out[n.code] = n
+		} else {
+			out[strconv.FormatInt(n.id, 10)] = n
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: dashboard names: %w", err)
+	}
+	return out, nil
+}
+
+// DashboardDays counts, for every day of the period in the filter's time zone, the incidents received and the
+// first reactions given (two queries). Every day of the period is present, zeros included. Day boundaries use the
+// zone's offset at the start of the period (exact for zones without daylight saving time, such as Russia's).
+func (s *Store) DashboardDays(ctx context.Context, f DashboardFilter) ([]DayCount, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	_, off := f.From.In(f.Location).Zone()
+	offMS := int64(off) * 1000
+	const dayMS = 24 * 60 * 60 * 1000
+	start := f.From.In(f.Location)
+	start = time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, f.Location)
+	first := (ms(start) + offMS) / dayMS
+	var days []DayCount
+	for d := start; d.Before(f.To); d = d.AddDate(0, 0, 1) {
+		days = append(days, DayCount{Day: d})
+		if len(days) > 3660 {
+			return nil, fmt.Errorf("store: dashboard days: period longer than ten years")
+		}
+	}
+	cond, args := periodCond(f)
+	rcond := strings.ReplaceAll(cond, "i.created_at", "i.first_reaction_at")
+	for _, part := range []struct {
+		col, cond string
+		set       func(*DayCount, int)
+	}{
+		{"created_at", cond, func(d *DayCount, n int) { d.Received = n }},
+		{"first_reaction_at", rcond, func(d *DayCount, n int) { d.Answered = n }},
+	} {
+		q := fmt.Sprintf(`SELECT (i.%s + %d) / %d AS day, COUNT(*) FROM incidents i WHERE %s GROUP BY (i.%s + %d) / %d`,
+			part.col, offMS, dayMS, part.cond, part.col, offMS, dayMS)
+		rows, err := s.db.QueryContext(ctx, s.d.rebind(q), args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: dashboard days: %w", err)
+		}
+		err = scanAll(rows, func(sc func(...any) error) error {
+			var day int64
+			var n int
+			if err := sc(&day, &n); err != nil {
+				return err
+			}
+			if i := day - first; i >= 0 && i < int64(len(days)) {
+				part.set(&days[i], n)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("store: dashboard days: %w", err)
+		}
+	}
+	return days, nil
+}
+
+// GrowingProblems lists the subtopic × territory pairs whose count of incidents received in the 7 days before
+// now most exceeds the count of the 7 days before those (only pairs that grew), at most limit of them (one
+// query). Ties go to the larger count this week, then to the category and territory codes.
+func (s *Store) GrowingProblems(ctx context.Context, now time.Time, territoryID int64, limit int) ([]GrowingProblem, error) {
+	if limit <= 0 {
+		limit = 10
+	}
+	week := 7 * 24 * time.Hour
+	mid, from := now.Add(-week), now.Add(-2*week)
+	cond := `i.created_at >= ? AND i.created_at < ? AND i.status NOT IN ('rejected', 'merged')
+		AND i.category_id IS NOT NULL AND i.territory_id IS NOT NULL`
+	args := []any{ms(mid), ms(mid), ms(from), ms(now)}
+	if territoryID != 0 {
+		cond += ` AND i.territory_id = ?`
+		args = append(args, territoryID)
+	}
+	q := fmt.Sprintf(`SELECT g.category_id, c.code, c.name, g.territory_id, COALESCE(NULLIF(t.short_name, ''), t.name), g.cur, g.prev
+		FROM (SELECT i.category_id, i.territory_id,
+			SUM(CASE WHEN i.created_at >= ? THEN 1 ELSE 0 END) AS cur, SUM(CASE WHEN i.created_at < ? THEN 1 ELSE 0 END) AS prev
+			FROM incidents i WHERE %s GROUP BY i.category_id, i.territory_id) g
+		JOIN categories c ON c.id = g.category_id JOIN territories t ON t.id = g.territory_id
+		WHERE g.cur > g.prev ORDER BY g.cur - g.prev DESC, g.cur DESC, c.code, t.oktmo LIMIT %d`, cond, limit)
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: growing problems: %w", err)
+	}
+	var out []GrowingProblem
+	err = scanAll(rows, func(sc func(...any) error) error {
+		var g GrowingProblem
+		if err := sc(&g.CategoryID, &g.CategoryCode, &g.CategoryName, &g.TerritoryID, &g.TerritoryName, &g.ThisWeek, &g.LastWeek); err != nil {
+			return err
+		}
+		out = append(out, g)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: growing problems: %w", err)
+	}
+	return out, nil
+}
