@@ -85,10 +85,12 @@ type Pipeline struct {
 	cfg Config
 	log *slog.Logger
 
-	reqs    chan *request
-	mu      sync.Mutex
-	queued  int // messages accepted into the queue and not yet written
-	stopped bool
+	reqs       chan *request
+	termsMu    sync.Mutex
+	termsCache map[int64]map[string]struct{}
+	mu         sync.Mutex
+	queued     int // messages accepted into the queue and not yet written
+	stopped    bool
 }
 
 type request struct {
@@ -413,11 +415,13 @@ func (p *Pipeline) similar(aKey, bKey string, a, b map[string]struct{}) (bool, f
 func (p *Pipeline) findMerges(ctx context.Context, msgs []model.Message, plans []plan) error {
 	var catIDs []int64
 	seen := map[int64]bool{}
+	groups := map[[2]int64]bool{}
 	var from, to time.Time
 	for i, pl := range plans {
 		if !pl.catOK || !pl.terOK || !p.isAppeal(pl) {
 			continue
 		}
+		groups[[2]int64{pl.category.ID, pl.territory.ID}] = true
 		if !seen[pl.category.ID] {
 			seen[pl.category.ID] = true
 			catIDs = append(catIDs, pl.category.ID)
@@ -445,7 +449,10 @@ func (p *Pipeline) findMerges(ctx context.Context, msgs []model.Message, plans [
 	byGroup := map[[2]int64][]cand{}
 	for _, c := range cands {
 		k := [2]int64{c.CategoryID, c.TerritoryID}
-		cc := cand{MergeCandidate: c, terms: termSet(c.Summary)}
+		if !groups[k] {
+			continue // no message of this batch is about this category in this territory
+		}
+		cc := cand{MergeCandidate: c, terms: p.summaryTerms(c.ID, c.Summary)}
 		if c.Address != "" {
 			cc.key = routing.AddressKey(c.Address)
 		}
@@ -489,6 +496,25 @@ func (p *Pipeline) findMerges(ctx context.Context, msgs []model.Message, plans [
 	}
 	return nil
 }
+
+// summaryTerms returns the term set of an open incident's summary, cached by incident across batches (a
+// summary never changes). The cache is bounded: when full it starts afresh.
+func (p *Pipeline) summaryTerms(id int64, summary string) map[string]struct{} {
+	p.termsMu.Lock()
+	defer p.termsMu.Unlock()
+	if t, ok := p.termsCache[id]; ok {
+		return t
+	}
+	if p.termsCache == nil || len(p.termsCache) >= maxTermsCache {
+		p.termsCache = make(map[int64]map[string]struct{}, 1024)
+	}
+	t := termSet(summary)
+	p.termsCache[id] = t
+	return t
+}
+
+// maxTermsCache bounds the summary-term cache of a pipeline.
+const maxTermsCache = 50000
 
 // isAppeal reports whether a message is (or may be) an appeal: everything but confident non-appeals.
 func (p *Pipeline) isAppeal(pl plan) bool {
