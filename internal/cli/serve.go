@@ -13,6 +13,7 @@ import (
 	"github.com/otklik/otklik/internal/api"
 	"github.com/otklik/otklik/internal/connector/telegram"
 	"github.com/otklik/otklik/internal/demo/seed"
+	"github.com/otklik/otklik/internal/demo/simulator"
 	"github.com/otklik/otklik/internal/hooks"
 	"github.com/otklik/otklik/internal/ingest"
 	"github.com/otklik/otklik/internal/store"
@@ -42,6 +43,7 @@ Example:
 	db := dbFlag(fs, io)
 	addr := fs.String("addr", envOr(io, "OTKLIK_ADDR", "localhost:8080"), "listen address (env OTKLIK_ADDR)")
 	withDemo := fs.Bool("demo", envOr(io, "OTKLIK_DEMO", "") == "1" || envOr(io, "OTKLIK_DEMO", "") == "true", "seed a demo region into an empty database (env OTKLIK_DEMO=1)")
+	simulate := fs.Float64("simulate", 0, "with --demo: stream realistic VK and Telegram messages into the demo sources' hooks at this many per second (env OTKLIK_SIMULATE)")
 	tick := fs.Duration("tick", 30*time.Second, "how often the deadline ticker looks for warnings and breaches")
 	logLevel := fs.String("log-level", envOr(io, "OTKLIK_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env OTKLIK_LOG_LEVEL)")
 	var out outboxFlags
@@ -54,6 +56,17 @@ Example:
 	}
 	if *tick < time.Second {
 		return fmt.Errorf("--tick: at least 1s")
+	}
+	if v := envOr(io, "OTKLIK_SIMULATE", ""); v != "" && *simulate == 0 {
+		if _, err := fmt.Sscanf(v, "%g", simulate); err != nil {
+			return fmt.Errorf("OTKLIK_SIMULATE: %q is not a number", v)
+		}
+	}
+	if *simulate < 0 || *simulate > 1000 {
+		return fmt.Errorf("--simulate: between 0 and 1000 messages per second")
+	}
+	if *simulate > 0 && !*withDemo {
+		return fmt.Errorf("--simulate: only with --demo (it writes into the demo sources)")
 	}
 	log, err := newLogger(io, *logLevel)
 	if err != nil {
@@ -74,6 +87,12 @@ Example:
 			return fmt.Errorf("demo: %w", err)
 		}
 		seeded = &rep
+	}
+	var simVK, simTG simulator.Source
+	if *simulate > 0 {
+		if simVK, simTG, err = simulator.EnsureSources(ctx, st); err != nil {
+			return fmt.Errorf("simulator: %w", err)
+		}
 	}
 
 	analyzer, err := ingest.DefaultAnalyzer(nil)
@@ -129,6 +148,15 @@ Example:
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
+	if *simulate > 0 {
+		sim := &simulator.Simulator{BaseURL: url, VK: simVK, Telegram: simTG, Rate: *simulate, Seed: uint64(time.Now().UnixNano()), Logger: log}
+		fmt.Fprintf(io.Out, "Simulating %.3g messages per second into %s and %s.\n", *simulate, simVK.Code, simTG.Code)
+		go func() {
+			if err := sim.Run(tickCtx); err != nil && tickCtx.Err() == nil {
+				log.Error("simulator stopped", "err", err)
+			}
+		}()
+	}
 	select {
 	case err := <-serveErr:
 		stopTicker()
