@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -126,9 +127,21 @@ func (s *server) putSource(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req SourceRequest
-	if err := decodeBody(w, r, MaxBody, &req); err != nil {
+	var raw struct {
+		SourceRequest
+		Config json.RawMessage `json:"config"`
+	}
+	if err := decodeBody(w, r, MaxBody, &raw); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	req = raw.SourceRequest
+	if len(raw.Config) > 0 && string(raw.Config) != "null" {
+		// Decoded on its own so that errors name the nested field ("config.group_id").
+		if err := decodeJSON(raw.Config, &req.Config, "config."); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	old, err := s.svc.Store().SourceByCode(ctx, code)
 	exists := err == nil
