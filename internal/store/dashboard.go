@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/otklik/otklik/internal/rating"
 )
 
 // The supervisor dashboard and the ratings aggregate the incidents received in a period. Every figure here is
@@ -578,4 +580,25 @@ func (s *Store) GrowingProblems(ctx context.Context, now time.Time, territoryID 
 		return nil, fmt.Errorf("store: growing problems: %w", err)
 	}
 	return out, nil
+}
+
+// RatingInput converts a breakdown row (ByExecutor or ByTerritory) to the rating's input.
+func (r BreakdownRow) RatingInput() rating.Input {
+	in := rating.Input{ID: r.ID, Code: r.Code, Name: r.Name, Received: r.Received, Answered: r.Answered,
+		AnsweredOnTime: r.AnsweredOnTime, AwaitingOverdue: r.AwaitingOverdue, ConnectedAnswered: r.ConnectedAnswered,
+		MeanGrade: r.MeanGrade(), Submitted: r.Submitted, FormalReturned: r.FormalReturned, MeanScore: r.MeanScore, Rated: r.Rated}
+	if r.MedianReactionSecs != nil {
+		d := time.Duration(*r.MedianReactionSecs * float64(time.Second))
+		in.MedianReaction = &d
+	}
+	return in
+}
+
+// RatingInputs converts breakdown rows to the rating's inputs.
+func RatingInputs(rows []BreakdownRow) []rating.Input {
+	out := make([]rating.Input, len(rows))
+	for i, r := range rows {
+		out[i] = r.RatingInput()
+	}
+	return out
 }

@@ -347,3 +347,19 @@ func deref(p *float64) any {
 	}
 	return *p
 }
+
+func TestRatingInput(t *testing.T) {
+	secs, plain, inf, score := 5400.0, 70.0, 50.0, 4.0
+	row := store.BreakdownRow{ID: 7, Code: "uk-a", Name: "УК А", Figures: store.Figures{Received: 12, Answered: 10, AnsweredOnTime: 8,
+		AwaitingOverdue: 1, ConnectedAnswered: 10, MedianReactionSecs: &secs, MeanPlain: &plain, MeanInformative: &inf,
+		Submitted: 11, Formal: 3, FormalReturned: 2, Rated: 5, MeanScore: &score}}
+	in := store.RatingInputs([]store.BreakdownRow{row})[0]
+	if in.ID != 7 || in.Code != "uk-a" || in.Name != "УК А" || in.Received != 12 || in.Answered != 10 || in.AnsweredOnTime != 8 ||
+		in.AwaitingOverdue != 1 || in.ConnectedAnswered != 10 || in.MedianReaction == nil || *in.MedianReaction != 90*time.Minute ||
+		in.MeanGrade == nil || *in.MeanGrade != 60 || in.Submitted != 11 || in.FormalReturned != 2 || in.Rated != 5 || *in.MeanScore != 4 {
+		t.Errorf("converted %+v", in)
+	}
+	if in := (store.BreakdownRow{}).RatingInput(); in.MedianReaction != nil || in.MeanGrade != nil || in.MeanScore != nil {
+		t.Errorf("empty row converted %+v", in)
+	}
+}
