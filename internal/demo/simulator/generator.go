@@ -156,7 +156,7 @@ func (g *Generator) Next() (Payload, error) {
 // different people, sometimes a longer resident's message.
 func (g *Generator) plan(r float64) {
 	switch {
-	case r < 0.30 && len(g.gnames) > 0:
+	case r < 0.20 && len(g.gnames) > 0:
 		name := g.gnames[g.rng.IntN(len(g.gnames))]
 		texts := slices.Clone(g.groups[name])
 		g.rng.Shuffle(len(texts), func(i, j int) { texts[i], texts[j] = texts[j], texts[i] })
@@ -165,7 +165,7 @@ func (g *Generator) plan(r float64) {
 		}
 		g.burstPost = adminPosts[g.rng.IntN(len(adminPosts))]
 		g.burstVK, g.burstTG = nil, nil
-	case r < 0.45 && len(g.samples) > 0:
+	case r < 0.35 && len(g.samples) > 0:
 		s := g.samples[g.rng.IntN(len(g.samples))]
 		src := demo.SourceVK
 		if g.rng.IntN(2) == 0 {

@@ -59,6 +59,9 @@ type Simulator struct {
 	MaxBackoff    time.Duration // cap of the backoff after network errors and 5xx (0: DefaultMaxBackoff)
 	MaxRetryAfter time.Duration // cap of a server's Retry-After (0: DefaultMaxRetryAfter)
 
+	// OnAck, when set, is called with every payload the server acknowledged, from the sending goroutines.
+	OnAck func(Payload)
+
 	sent, acked, retried, refused, fresh, edits, redeliveries atomic.Int64
 }
 
@@ -127,6 +130,9 @@ func (s *Simulator) Run(ctx context.Context) error {
 			for p := range jobs {
 				if s.deliver(ctx, client, p) {
 					gen.Ack(p)
+					if s.OnAck != nil {
+						s.OnAck(p)
+					}
 				}
 			}
 		})
@@ -166,19 +172,13 @@ func (s *Simulator) Run(ctx context.Context) error {
 
 // confirm performs the Callback API confirmation handshake VK does when a server is added to a community.
 func (s *Simulator) confirm(ctx context.Context, client *http.Client) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url("/hooks/vk/"+s.VK.Code), bytes.NewReader(vkConfirmationBody(s.VK.GroupID)))
-	if err != nil {
-		return fmt.Errorf("simulator: vk confirmation: %w", err)
+	p := Payload{Kind: "vk.confirmation", Source: s.VK.Code, Path: "/hooks/vk/" + s.VK.Code, Body: vkConfirmationBody(s.VK.GroupID, s.VK.Secret)}
+	status, answer, ok := s.send(ctx, client, p)
+	if !ok {
+		return fmt.Errorf("simulator: vk confirmation: %w", context.Cause(ctx))
 	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := client.Do(req)
-	if err != nil {
-		return fmt.Errorf("simulator: vk confirmation: %w", err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	if got := strings.TrimSpace(string(b)); resp.StatusCode != http.StatusOK || got != s.VK.Confirmation {
-		return fmt.Errorf("simulator: vk confirmation: server answered %d %q, want %q", resp.StatusCode, got, s.VK.Confirmation)
+	if status != http.StatusOK || answer != s.VK.Confirmation {
+		return fmt.Errorf("simulator: vk confirmation: server answered %d %q, want %q", status, answer, s.VK.Confirmation)
 	}
 	return nil
 }
@@ -188,6 +188,33 @@ func (s *Simulator) url(path string) string { return strings.TrimSuffix(s.BaseUR
 // deliver sends one payload until the server acknowledges or definitely refuses it, or ctx ends. It reports
 // whether the payload was acknowledged.
 func (s *Simulator) deliver(ctx context.Context, client *http.Client, p Payload) bool {
+	status, answer, ok := s.send(ctx, client, p)
+	if !ok {
+		return false
+	}
+	if status != http.StatusOK {
+		s.refused.Add(1)
+		s.log().Warn("simulator: server refused a message", "kind", p.Kind, "source", p.Source,
+			"external_id", p.ExternalID, "status", status, "answer", answer)
+		return false
+	}
+	s.acked.Add(1)
+	switch {
+	case p.Redelivery:
+		s.redeliveries.Add(1)
+	case p.Edit:
+		s.edits.Add(1)
+	default:
+		s.fresh.Add(1)
+	}
+	return true
+}
+
+// send posts a payload until the server gives a definite answer: 200, or a 4xx other than 408 and 429. A 503 or
+// 429 is retried after the Retry-After the server asked for, network errors and other 5xx answers after an
+// exponential backoff with jitter. It returns the final status and the start of the answer, or ok=false when
+// ctx ended first.
+func (s *Simulator) send(ctx context.Context, client *http.Client, p Payload) (status int, answer string, ok bool) {
 	log := s.log()
 	maxBackoff := s.MaxBackoff
 	if maxBackoff <= 0 {
@@ -202,28 +229,17 @@ func (s *Simulator) deliver(ctx context.Context, client *http.Client, p Payload)
 		if attempt > 0 {
 			s.retried.Add(1)
 		}
-		status, retryAfter, body, err := s.post(ctx, client, p)
+		status, after, answer, err := s.post(ctx, client, p)
 		var wait time.Duration
 		switch {
 		case ctx.Err() != nil:
-			return false
+			return 0, "", false
 		case err != nil:
 			log.Debug("simulator: delivery failed, will retry", "kind", p.Kind, "external_id", p.ExternalID, "err", err)
 			wait = backoff/2 + rand.N(backoff/2+1)
 			backoff = min(2*backoff, maxBackoff)
-		case status == http.StatusOK:
-			s.acked.Add(1)
-			switch {
-			case p.Redelivery:
-				s.redeliveries.Add(1)
-			case p.Edit:
-				s.edits.Add(1)
-			default:
-				s.fresh.Add(1)
-			}
-			return true
 		case status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests:
-			wait = retryAfter
+			wait = after
 			if wait <= 0 {
 				wait = time.Second
 			}
@@ -234,16 +250,13 @@ func (s *Simulator) deliver(ctx context.Context, client *http.Client, p Payload)
 			wait = backoff/2 + rand.N(backoff/2+1)
 			backoff = min(2*backoff, maxBackoff)
 		default:
-			s.refused.Add(1)
-			log.Warn("simulator: server refused a message", "kind", p.Kind, "source", p.Source,
-				"external_id", p.ExternalID, "status", status, "answer", body)
-			return false
+			return status, answer, true
 		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return false
+			return 0, "", false
 		case <-t.C:
 		}
 	}

@@ -87,9 +87,10 @@ func vkBody(groupID int64, typ, eventID, secret string, object any) ([]byte, err
 	return b, nil
 }
 
-// vkConfirmationBody is the handshake VK sends when a server address is added to the community.
-func vkConfirmationBody(groupID int64) []byte {
-	b, _ := json.Marshal(vkEnvelope{GroupID: groupID, Type: "confirmation"}) // plain values: cannot fail
+// vkConfirmationBody is the handshake VK sends when a server address is added to the community; like every
+// event it carries the secret key when one is set.
+func vkConfirmationBody(groupID int64, secret string) []byte {
+	b, _ := json.Marshal(vkEnvelope{GroupID: groupID, Type: "confirmation", Secret: secret}) // plain values: cannot fail
 	return b
 }
 
