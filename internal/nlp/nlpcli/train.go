@@ -37,8 +37,8 @@ type trainFlags struct {
 }
 
 func (t *trainFlags) register(fs *flag.FlagSet) {
-	fs.IntVar(&t.epochs, "epochs", 10, "passes over the training data")
-	fs.Float64Var(&t.lr, "lr", 0.1, "AdaGrad learning rate")
+	fs.IntVar(&t.epochs, "epochs", 0, "passes over the training data (0: 10, or 6 for more than 40 labels)")
+	fs.Float64Var(&t.lr, "lr", 0, "AdaGrad learning rate (0: 0.1, or 0.15 for more than 40 labels)")
 	fs.IntVar(&t.bits, "bits", 0, "hashed feature space is 2^bits buckets (0: 18)")
 	fs.IntVar(&t.minn, "minn", 3, "shortest character n-gram (with -maxn 0: none)")
 	fs.IntVar(&t.maxn, "maxn", -1, "longest character n-gram, 0 disables them (-1: 5, or 4 for more than 40 labels)")
@@ -58,7 +58,20 @@ func (t *trainFlags) check() error {
 
 // options turns flags into TrainOptions for a label count.
 func (t *trainFlags) options(nLabels int) nlp.TrainOptions {
-	bits, cw := t.bits, t.classWeight
+	bits, cw, epochs, lr := t.bits, t.classWeight, t.epochs, t.lr
+	many := nLabels > 40 // many labels: fewer, larger steps keep training short
+	if epochs <= 0 {
+		epochs = 10
+		if many {
+			epochs = 6
+		}
+	}
+	if lr <= 0 {
+		lr = 0.1
+		if many {
+			lr = 0.15
+		}
+	}
 	if bits == 0 {
 		// 2^18 rows keep the weights small enough for the CPU caches
 		// (faster predictions) and lose nothing measurable on accuracy.
@@ -84,8 +97,8 @@ func (t *trainFlags) options(nLabels int) nlp.TrainOptions {
 	return nlp.TrainOptions{
 		Refit:            refit,
 		Features:         nlp.FeatureConfig{Bits: uint8(bits), WordNgrams: uint8(t.wordNgrams), MinN: uint8(minn), MaxN: uint8(maxn)},
-		Epochs:           t.epochs,
-		LearningRate:     t.lr,
+		Epochs:           epochs,
+		LearningRate:     lr,
 		ClassWeightPower: cw,
 		Threads:          t.threads,
 	}
