@@ -32,6 +32,11 @@ func commands() []Command {
 			{Name: "add", Summary: "add or update a source", Run: runSourceAdd},
 			{Name: "list", Summary: "list sources", Run: runSourceList},
 		}},
+		{Name: "routing", Summary: "routing rules and the building registry", Sub: []Command{
+			{Name: "import-rules", Summary: "replace the routing rule table from a CSV file", Run: runRoutingImportRules},
+			{Name: "import-buildings", Summary: "add houses to the building registry from a CSV file (ГИС ЖКХ export)", Run: runRoutingImportBuildings},
+			{Name: "list", Summary: "print the rule table and the registry's size", Run: runRoutingList},
+		}},
 		{Name: "token", Summary: "manage API tokens", Sub: []Command{
 			{Name: "create", Summary: "mint an API token for a user and print it", Run: runTokenCreate},
 		}},
