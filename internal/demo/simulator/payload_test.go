@@ -331,3 +331,21 @@ func TestRetryAfter(t *testing.T) {
 }
 
 const http1123 = "Mon, 02 Jan 2006 15:04:05 GMT"
+
+// FuzzRetryAfter feeds arbitrary Retry-After values: the delay is never negative nor beyond the limit, and a
+// number of seconds up to a day is taken as it is.
+func FuzzRetryAfter(f *testing.F) {
+	for _, s := range []string{"", "0", "5", "-1", "Wed, 21 Oct 2026 07:28:00 GMT", "99999999999999999999", " 7"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 1, 20, 10, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, v string) {
+		d := retryAfter(v, now)
+		if d < 0 || d > retryAfterLimit {
+			t.Fatalf("retryAfter(%q) = %v", v, d)
+		}
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 0 && n <= 86400 && d != time.Duration(n)*time.Second {
+			t.Fatalf("retryAfter(%q) = %v, want %ds", v, d, n)
+		}
+	})
+}

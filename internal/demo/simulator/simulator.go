@@ -286,20 +286,24 @@ func (s *Simulator) post(ctx context.Context, client *http.Client, p Payload) (i
 	return resp.StatusCode, retryAfter(resp.Header.Get("Retry-After"), time.Now()), strings.TrimSpace(string(b)), nil
 }
 
-// retryAfter parses a Retry-After value: delay-seconds or an HTTP date. It returns 0 when there is none.
+// retryAfterLimit bounds a parsed Retry-After, before Simulator.MaxRetryAfter applies.
+const retryAfterLimit = 24 * time.Hour
+
+// retryAfter parses a Retry-After value: delay-seconds or an HTTP date, at most retryAfterLimit. It returns 0
+// when there is none.
 func retryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.Atoi(v); err == nil {
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if secs < 0 {
 			return 0
 		}
-		return time.Duration(secs) * time.Second
+		return min(time.Duration(min(secs, int64(retryAfterLimit/time.Second)))*time.Second, retryAfterLimit)
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		return min(t.Sub(now), retryAfterLimit)
 	}
 	return 0
 }

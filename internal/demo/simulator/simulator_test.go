@@ -33,7 +33,11 @@ type stack struct {
 	refused atomic.Int64
 }
 
-func start(t *testing.T, busy int64) *stack {
+func start(t *testing.T, busy int64) *stack { return startWith(t, busy) }
+
+func startB(b *testing.B) *stack { return startWith(b, 0) }
+
+func startWith(t testing.TB, busy int64) *stack {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.OpenSQLite(t)
