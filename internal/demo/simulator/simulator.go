@@ -94,7 +94,8 @@ func (s *Simulator) log() *slog.Logger {
 
 // Run sends messages at the configured rate until ctx ends or Max payloads were sent, then waits for the
 // requests in flight (which retry until answered or ctx ends) and returns nil. It returns an error only for a
-// bad configuration or a failed VK confirmation handshake.
+// bad configuration or a failed VK confirmation handshake (the server answered something other than
+// VK.Confirmation).
 func (s *Simulator) Run(ctx context.Context) error {
 	if s.BaseURL == "" {
 		return errors.New("simulator: no server URL")
@@ -114,6 +115,9 @@ func (s *Simulator) Run(ctx context.Context) error {
 	}
 	if s.VK.Code != "" && s.VK.Confirmation != "" {
 		if err := s.confirm(ctx, client); err != nil {
+			if ctx.Err() != nil {
+				return nil // stopped while the server was not answering yet
+			}
 			return err
 		}
 	}
