@@ -99,7 +99,8 @@ type RulesRequest struct {
 }
 
 // validateRule checks one rule against the reference data; field errors are named with prefix ("rules[3].").
-// A position of 0 means the rule's place in the list (i+1).
+// A position of 0 means the rule's place in the list, in steps of ten (10, 20, …) as `otklik routing
+// import-rules` numbers lines without one, leaving room to insert.
 func validateRule(refs *store.Refs, rule *store.RoutingRule, i int, prefix string) error {
 	rule.ID = 0
 	rule.Category, rule.Territory = strings.TrimSpace(rule.Category), strings.TrimSpace(rule.Territory)
@@ -108,7 +109,7 @@ func validateRule(refs *store.Refs, rule *store.RoutingRule, i int, prefix strin
 		return model.Invalid(prefix+"position", fmt.Sprintf("must be 0 (its place in the list) or more; got %d", rule.Position))
 	}
 	if rule.Position == 0 {
-		rule.Position = i + 1
+		rule.Position = (i + 1) * 10
 	}
 	if rule.Category != "" {
 		if _, ok := refs.CategoryByCode(rule.Category); !ok {

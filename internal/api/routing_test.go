@@ -168,7 +168,7 @@ func TestRoutingRulesBadInput(t *testing.T) {
 		// Positions left out follow the list; ids sent back from GET are ignored; an empty list clears the table.
 		var list struct{ Items []store.RoutingRule }
 		e.do(t, "PUT", path, "admin", map[string]any{"rules": []map[string]any{{"id": 77, "executor": "adm-b"}, {"executor": "uk-a", "category": "zhkh.water"}}}).want(t, http.StatusOK, &list)
-		if len(list.Items) != 2 || list.Items[0].Position != 1 || list.Items[1].Position != 2 || list.Items[0].ID == 77 {
+		if len(list.Items) != 2 || list.Items[0].Position != 10 || list.Items[1].Position != 20 || list.Items[0].ID == 77 {
 			t.Fatalf("implicit positions: %+v", list.Items)
 		}
 		e.do(t, "PUT", path, "admin", map[string]any{"rules": []any{}}).want(t, http.StatusOK, &list)
