@@ -165,3 +165,6 @@ func okPage(roles ...model.Role) Page {
 		_ = a
 	}}
 }
+
+// storeStatsAll is the store filter of the statistics page over all time.
+func storeStatsAll(e *env) store.StatsFilter { return store.StatsFilter{Now: e.clock.Now()} }

@@ -11,6 +11,7 @@ import (
 func allPages() []Page {
 	var p []Page
 	p = append(p, corePages...)
+	p = append(p, receptionPages...)
 	return p
 }
 
