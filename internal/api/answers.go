@@ -143,10 +143,11 @@ func (s *server) getAnswer(w http.ResponseWriter, r *http.Request) {
 
 // AnswerActionRequest is the body of an answer action (workflow.AnswerArgs with the due date as text).
 type AnswerActionRequest struct {
-	Text       string `json:"text,omitempty"`
-	DueDate    string `json:"due_date,omitempty"`
-	Comment    string `json:"comment,omitempty"`
-	ExternalID string `json:"external_id,omitempty"`
+	Text        string   `json:"text,omitempty"`
+	DueDate     string   `json:"due_date,omitempty"`
+	Attachments []string `json:"attachments,omitempty"` // edit: replaces the proof
+	Comment     string   `json:"comment,omitempty"`
+	ExternalID  string   `json:"external_id,omitempty"`
 }
 
 // answerAction serves POST /api/v1/answers/{id}/actions/{action}.
@@ -176,7 +177,7 @@ func (s *server) answerAction(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	args := workflow.AnswerArgs{Text: req.Text, Comment: req.Comment, ExternalID: req.ExternalID}
+	args := workflow.AnswerArgs{Text: req.Text, Attachments: req.Attachments, Comment: req.Comment, ExternalID: req.ExternalID}
 	if args.DueDate, err = s.dueDate(ctx, req.DueDate); err != nil {
 		s.fail(w, r, err)
 		return

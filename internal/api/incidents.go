@@ -40,7 +40,7 @@ func (s *server) listIncidents(w http.ResponseWriter, r *http.Request) {
 			f.Statuses = append(f.Statuses, st)
 		}
 	}
-	if f.CategoryIDs, err = categoryIDs(refs, listValues(q, "category")); err != nil {
+	if f.CategoryIDs, f.TopicIDs, err = categoryIDs(refs, listValues(q, "category")); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -272,10 +272,11 @@ func isAPINotFound(err error) bool {
 // AnswerRequest is the body of a new answer (workflow.AnswerInput with the due date as text: RFC 3339, or a date
 // meaning the end of that day in the region's time zone).
 type AnswerRequest struct {
-	Kind    model.AnswerKind `json:"kind"`
-	Text    string           `json:"text"`
-	DueDate string           `json:"due_date,omitempty"`
-	Submit  bool             `json:"submit,omitempty"`
+	Kind        model.AnswerKind `json:"kind"`
+	Text        string           `json:"text"`
+	DueDate     string           `json:"due_date,omitempty"`
+	Attachments []string         `json:"attachments,omitempty"` // proof: photo references
+	Submit      bool             `json:"submit,omitempty"`
 }
 
 // createAnswer serves POST /api/v1/incidents/{id}/answers.
@@ -292,7 +293,7 @@ func (s *server) createAnswer(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	in := workflow.AnswerInput{Kind: req.Kind, Text: req.Text, Submit: req.Submit}
+	in := workflow.AnswerInput{Kind: req.Kind, Text: req.Text, Attachments: req.Attachments, Submit: req.Submit}
 	if in.DueDate, err = s.dueDate(ctx, req.DueDate); err != nil {
 		s.fail(w, r, err)
 		return

@@ -84,24 +84,21 @@ func (s *server) location(ctx context.Context, refs *store.Refs) *time.Location 
 	return cal.Location
 }
 
-// categoryIDs resolves category codes to ids; a topic brings its subtopics along.
-func categoryIDs(refs *store.Refs, codes []string) ([]int64, error) {
-	var ids []int64
+// categoryIDs resolves category codes to ids: subtopics by category, topics by topic (a topic brings its
+// subtopics along: the store keeps each incident's topic).
+func categoryIDs(refs *store.Refs, codes []string) (cats, topics []int64, err error) {
 	for _, code := range codes {
 		c, ok := refs.CategoryByCode(code)
 		if !ok {
-			return nil, model.Invalid("category", fmt.Sprintf("unknown category %q", code))
+			return nil, nil, model.Invalid("category", fmt.Sprintf("unknown category %q", code))
 		}
-		ids = append(ids, c.ID)
 		if c.ParentCode == "" {
-			for _, sub := range refs.Categories {
-				if sub.ParentCode == c.Code {
-					ids = append(ids, sub.ID)
-				}
-			}
+			topics = append(topics, c.ID)
+		} else {
+			cats = append(cats, c.ID)
 		}
 	}
-	return ids, nil
+	return cats, topics, nil
 }
 
 func territoryID(refs *store.Refs, field, oktmo string) (int64, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -254,6 +255,22 @@ func periodCond(f DashboardFilter) (string, []any) {
 	return cond, args
 }
 
+// periodIncidents is the FROM item of the period's incidents. On SQLite it names the covering index: with the
+// statistics of a large table the planner would otherwise pick a skip-scan of (status, created_at) and read every
+// incident row; PostgreSQL chooses well by itself.
+func (s *Store) periodIncidents(f DashboardFilter, index string) string {
+	if s.d.name != "sqlite" {
+		return `incidents i`
+	}
+	if index == "" {
+		index = "incidents_dash"
+		if f.TerritoryID != 0 {
+			index = "incidents_dash_territory"
+		}
+	}
+	return `incidents i INDEXED BY ` + index
+}
+
 // groupKey returns the SQL expression (a TEXT key) of a grouping over incidents i, answers a (when answers is
 // true) and the join it needs.
 func groupKey(by BreakdownBy, answers bool) (key, join string) {
@@ -274,6 +291,7 @@ func groupKey(by BreakdownBy, answers bool) (key, join string) {
 // aggregate computes Figures per group in four queries: incident counts, reaction medians, answers, ratings.
 func (s *Store) aggregate(ctx context.Context, f DashboardFilter, by BreakdownBy) (map[string]*Figures, error) {
 	cond, args := periodCond(f)
+	from := s.periodIncidents(f, "")
 	now := ms(f.Now)
 	groups := map[string]*Figures{}
 	get := func(k string) *Figures {
@@ -301,7 +319,7 @@ func (s *Store) aggregate(ctx context.Context, f DashboardFilter, by BreakdownBy
 		SUM(CASE WHEN i.status IN ('new', 'assigned', 'in_work', 'interim') AND i.due_at < ? THEN 1 ELSE 0 END),
 		SUM(CASE WHEN i.status = 'resolved' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN i.first_reaction_at IS NOT NULL AND i.executor_id IN (SELECT id FROM executors WHERE connected = TRUE) THEN 1 ELSE 0 END)
-		FROM incidents i` + join + ` WHERE ` + cond + groupBy(key)
+		FROM ` + from + join + ` WHERE ` + cond + groupBy(key)
 	rows, err := s.db.QueryContext(ctx, s.d.rebind(q), append([]any{now, now}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard counts: %w", err)
@@ -329,41 +347,11 @@ func (s *Store) aggregate(ctx context.Context, f DashboardFilter, by BreakdownBy
 		return groups, nil // no incidents: no answers or ratings of them either
 	}
 
-	// 2. The median time to first reaction per group: the middle one or two rows of each ordered partition.
-	q = `SELECT k, d FROM (
-		SELECT k, d, ROW_NUMBER() OVER (PARTITION BY k ORDER BY d) AS rn, COUNT(*) OVER (PARTITION BY k) AS n FROM (
-			SELECT ` + key + ` AS k, i.first_reaction_at - i.created_at AS d FROM incidents i` + join + `
-			WHERE ` + cond + ` AND i.first_reaction_at IS NOT NULL) x) y
-		WHERE rn = (n + 1) / 2 OR rn = (n + 2) / 2`
-	rows, err = s.db.QueryContext(ctx, s.d.rebind(q), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: dashboard median reaction: %w", err)
-	}
-	type mid struct {
-		sum int64
-		n   int
-	}
-	mids := map[string]*mid{}
-	err = scanAll(rows, func(sc func(...any) error) error {
-		var k string
-		var d int64
-		if err := sc(&k, &d); err != nil {
-			return err
-		}
-		m, ok := mids[k]
-		if !ok {
-			m = &mid{}
-			mids[k] = m
-		}
-		m.sum, m.n = m.sum+d, m.n+1
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: dashboard median reaction: %w", err)
-	}
-	for k, m := range mids {
-		v := float64(m.sum) / float64(m.n) / 1000
-		get(k).MedianReactionSecs = &v
+	// 2. The median time to first reaction per group (the mean of the middle two for an even count).
+	// PostgreSQL computes it; SQLite's window functions are several times slower than sorting the
+	// period's reaction times here, so SQLite streams them (two integers a row) and Go sorts each group.
+	if err := s.medianReactions(ctx, cond, args, from+join, key, groupBy(key), get); err != nil {
+		return nil, err
 	}
 
 	// 3. Answers of the period's incidents: grades of the published ones, formal replies and their returns.
@@ -375,7 +363,7 @@ func (s *Store) aggregate(ctx context.Context, f DashboardFilter, by BreakdownBy
 		SUM(CASE WHEN a.submitted_at IS NOT NULL THEN 1 ELSE 0 END),
 		SUM(CASE WHEN a.formal = TRUE THEN 1 ELSE 0 END),
 		SUM(CASE WHEN a.formal = TRUE AND a.id IN (SELECT answer_id FROM events WHERE type = 'answer.return' AND answer_id IS NOT NULL) THEN 1 ELSE 0 END)
-		FROM incidents i JOIN answers a ON a.incident_id = i.id` + ajoin + ` WHERE ` + cond + groupBy(akey)
+		FROM ` + from + ` JOIN answers a ON a.incident_id = i.id` + ajoin + ` WHERE ` + cond + groupBy(akey)
 	rows, err = s.db.QueryContext(ctx, s.d.rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard answers: %w", err)
@@ -410,7 +398,7 @@ func (s *Store) aggregate(ctx context.Context, f DashboardFilter, by BreakdownBy
 	}
 	q = `SELECT ` + akey + ` AS k, COUNT(r.score), AVG(r.score),
 		SUM(CASE WHEN r.solved IS NOT NULL THEN 1 ELSE 0 END), SUM(CASE WHEN r.solved = TRUE THEN 1 ELSE 0 END)
-		FROM incidents i JOIN ratings r ON r.incident_id = i.id` + rjoin + ` WHERE ` + cond + ` AND r.rated_at IS NOT NULL` + groupBy(akey)
+		FROM ` + from + ` JOIN ratings r ON r.incident_id = i.id` + rjoin + ` WHERE ` + cond + ` AND r.rated_at IS NOT NULL` + groupBy(akey)
 	rows, err = s.db.QueryContext(ctx, s.d.rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard ratings: %w", err)
@@ -435,6 +423,61 @@ func (s *Store) aggregate(ctx context.Context, f DashboardFilter, by BreakdownBy
 		return nil, fmt.Errorf("store: dashboard ratings: %w", err)
 	}
 	return groups, nil
+}
+
+// medianReactions sets MedianReactionSecs of every group with an answered incident.
+func (s *Store) medianReactions(ctx context.Context, cond string, args []any, from, key, groupBy string, get func(string) *Figures) error {
+	set := func(k string, ms float64) {
+		v := ms / 1000
+		get(k).MedianReactionSecs = &v
+	}
+	if s.d.name == "postgres" {
+		rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+key+` AS k,
+			percentile_cont(0.5) WITHIN GROUP (ORDER BY i.first_reaction_at - i.created_at)
+			FROM `+from+` WHERE `+cond+` AND i.first_reaction_at IS NOT NULL`+groupBy), args...)
+		if err != nil {
+			return fmt.Errorf("store: dashboard median reaction: %w", err)
+		}
+		err = scanAll(rows, func(sc func(...any) error) error {
+			var k string
+			var m sql.NullFloat64
+			if err := sc(&k, &m); err != nil {
+				return err
+			}
+			if m.Valid {
+				set(k, m.Float64)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("store: dashboard median reaction: %w", err)
+		}
+		return nil
+	}
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+key+` AS k, i.first_reaction_at - i.created_at
+		FROM `+from+` WHERE `+cond+` AND i.first_reaction_at IS NOT NULL`), args...)
+	if err != nil {
+		return fmt.Errorf("store: dashboard median reaction: %w", err)
+	}
+	byKey := map[string][]int64{}
+	err = scanAll(rows, func(sc func(...any) error) error {
+		var k string
+		var d int64
+		if err := sc(&k, &d); err != nil {
+			return err
+		}
+		byKey[k] = append(byKey[k], d)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: dashboard median reaction: %w", err)
+	}
+	for k, ds := range byKey {
+		slices.Sort(ds)
+		n := len(ds)
+		set(k, float64(ds[(n-1)/2]+ds[n/2])/2)
+	}
+	return nil
 }
 
 func scanAll(rows *sql.Rows, fn func(scan func(...any) error) error) error {
@@ -511,14 +554,14 @@ func (s *Store) DashboardDays(ctx context.Context, f DashboardFilter) ([]DayCoun
 	cond, args := periodCond(f)
 	rcond := strings.ReplaceAll(cond, "i.created_at", "i.first_reaction_at")
 	for _, part := range []struct {
-		col, cond string
-		set       func(*DayCount, int)
+		col, from, cond string
+		set             func(*DayCount, int)
 	}{
-		{"created_at", cond, func(d *DayCount, n int) { d.Received = n }},
-		{"first_reaction_at", rcond, func(d *DayCount, n int) { d.Answered = n }},
+		{"created_at", s.periodIncidents(f, ""), cond, func(d *DayCount, n int) { d.Received = n }},
+		{"first_reaction_at", s.periodIncidents(f, "incidents_reaction"), rcond, func(d *DayCount, n int) { d.Answered = n }},
 	} {
-		q := fmt.Sprintf(`SELECT (i.%s + %d) / %d AS day, COUNT(*) FROM incidents i WHERE %s GROUP BY (i.%s + %d) / %d`,
-			part.col, offMS, dayMS, part.cond, part.col, offMS, dayMS)
+		q := fmt.Sprintf(`SELECT (i.%s + %d) / %d AS day, COUNT(*) FROM %s WHERE %s GROUP BY (i.%s + %d) / %d`,
+			part.col, offMS, dayMS, part.from, part.cond, part.col, offMS, dayMS)
 		rows, err := s.db.QueryContext(ctx, s.d.rebind(q), args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: dashboard days: %w", err)
@@ -560,9 +603,10 @@ func (s *Store) GrowingProblems(ctx context.Context, now time.Time, territoryID 
 	q := fmt.Sprintf(`SELECT g.category_id, c.code, c.name, g.territory_id, COALESCE(NULLIF(t.short_name, ''), t.name), g.cur, g.prev
 		FROM (SELECT i.category_id, i.territory_id,
 			SUM(CASE WHEN i.created_at >= ? THEN 1 ELSE 0 END) AS cur, SUM(CASE WHEN i.created_at < ? THEN 1 ELSE 0 END) AS prev
-			FROM incidents i WHERE %s GROUP BY i.category_id, i.territory_id) g
+			FROM %s WHERE %s GROUP BY i.category_id, i.territory_id) g
 		JOIN categories c ON c.id = g.category_id JOIN territories t ON t.id = g.territory_id
-		WHERE g.cur > g.prev ORDER BY g.cur - g.prev DESC, g.cur DESC, c.code, t.oktmo LIMIT %d`, cond, limit)
+		WHERE g.cur > g.prev ORDER BY g.cur - g.prev DESC, g.cur DESC, c.code, t.oktmo LIMIT %d`,
+		s.periodIncidents(DashboardFilter{TerritoryID: territoryID}, ""), cond, limit)
 	rows, err := s.db.QueryContext(ctx, s.d.rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: growing problems: %w", err)

@@ -93,7 +93,8 @@ func (s *Store) IncidentByNumber(ctx context.Context, number string) (model.Inci
 // IncidentFilter selects incidents for a list. Zero fields do not filter.
 type IncidentFilter struct {
 	Statuses    []model.Status
-	CategoryIDs []int64 // a topic's id and its subtopics' ids, resolved by the caller
+	CategoryIDs []int64 // categories (subtopics, or topics themselves) the incident's category is one of
+	TopicIDs    []int64 // topics: an incident of any of their subtopics matches (ORed with CategoryIDs)
 	TerritoryID int64
 	ExecutorID  int64
 	Overdue     bool
@@ -159,9 +160,16 @@ func (s *Store) ListIncidents(ctx context.Context, f IncidentFilter) (IncidentPa
 		ph := strings.TrimSuffix(strings.Repeat("?,", len(f.Statuses)), ",")
 		add("i.status IN ("+ph+")", toAny(f.Statuses)...)
 	}
-	if len(f.CategoryIDs) > 0 {
-		ph := strings.TrimSuffix(strings.Repeat("?,", len(f.CategoryIDs)), ",")
-		add("i.category_id IN ("+ph+")", toAny(f.CategoryIDs)...)
+	in := func(col string, ids []int64) string {
+		return col + " IN (" + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + ")"
+	}
+	switch {
+	case len(f.CategoryIDs) > 0 && len(f.TopicIDs) > 0:
+		add("("+in("i.category_id", f.CategoryIDs)+" OR "+in("i.topic_id", f.TopicIDs)+")", append(toAny(f.CategoryIDs), toAny(f.TopicIDs)...)...)
+	case len(f.CategoryIDs) > 0:
+		add(in("i.category_id", f.CategoryIDs), toAny(f.CategoryIDs)...)
+	case len(f.TopicIDs) > 0:
+		add(in("i.topic_id", f.TopicIDs), toAny(f.TopicIDs)...)
 	}
 	if f.TerritoryID != 0 {
 		add("i.territory_id = ?", f.TerritoryID)

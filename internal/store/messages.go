@@ -370,6 +370,10 @@ func (t *Tx) CreateIncident(ctx context.Context, inc model.Incident, text string
 	return id, inc.Number, nil
 }
 
+// topicOf is the SQL expression of the topic of a category given twice as a parameter: its parent, or itself
+// when it is a topic.
+const topicOf = `COALESCE((SELECT tp.id FROM categories c JOIN categories tp ON tp.code = c.parent_code WHERE c.id = ?), ?)`
+
 func (t *Tx) insertIncident(ctx context.Context, inc model.Incident) (int64, error) {
 	ex := "[]"
 	if len(inc.ExcludedExecutor) > 0 {
@@ -377,11 +381,11 @@ func (t *Tx) insertIncident(ctx context.Context, inc model.Incident) (int64, err
 		ex = string(b)
 	}
 	var id int64
-	err := t.queryRow(ctx, `INSERT INTO incidents(number, region_id, status, priority, category_id,
+	err := t.queryRow(ctx, `INSERT INTO incidents(number, region_id, status, priority, category_id, topic_id,
 		territory_id, executor_id, summary, address, source, message_count, created_at, updated_at, reaction_due,
 		resolution_due, due_at, warn_at, breach_at, first_reaction_at, resolved_at, merged_into, reject_reason, excluded_executors)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		inc.Number, inc.RegionID, string(inc.Status), string(inc.Priority), nullID(inc.CategoryID), nullID(inc.TerritoryID),
+		VALUES (?, ?, ?, ?, ?, `+topicOf+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		inc.Number, inc.RegionID, string(inc.Status), string(inc.Priority), nullID(inc.CategoryID), nullID(inc.CategoryID), nullID(inc.CategoryID), nullID(inc.TerritoryID),
 		nullID(inc.ExecutorID), inc.Summary, inc.Address, inc.Source, inc.MessageCount, ms(inc.CreatedAt), ms(inc.UpdatedAt),
 		msPtr(inc.ReactionDue), msPtr(inc.ResolutionDue), msPtr(inc.DueAt), msPtr(inc.WarnAt), msPtr(inc.BreachAt),
 		msPtr(inc.FirstReactionAt), msPtr(inc.ResolvedAt), nullID(inc.MergedInto), inc.RejectReason, ex).Scan(&id)

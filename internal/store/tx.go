@@ -75,12 +75,12 @@ func (t *Tx) UpdateIncident(ctx context.Context, inc model.Incident) error {
 	if inc.ExcludedExecutor == nil {
 		ex = []byte("[]")
 	}
-	_, err := t.exec(ctx, `UPDATE incidents SET status = ?, priority = ?, category_id = ?, territory_id = ?,
+	_, err := t.exec(ctx, `UPDATE incidents SET status = ?, priority = ?, category_id = ?, topic_id = `+topicOf+`, territory_id = ?,
 		executor_id = ?, summary = ?, address = ?, message_count = ?, updated_at = ?, reaction_due = ?, resolution_due = ?,
 		due_at = ?, warn_at = ?, breach_at = ?, first_reaction_at = ?, resolved_at = ?, merged_into = ?, reject_reason = ?,
 		excluded_executors = ? WHERE id = ?`,
-		string(inc.Status), string(inc.Priority), nullID(inc.CategoryID), nullID(inc.TerritoryID), nullID(inc.ExecutorID),
-		inc.Summary, inc.Address, inc.MessageCount, ms(inc.UpdatedAt), msPtr(inc.ReactionDue), msPtr(inc.ResolutionDue),
+		string(inc.Status), string(inc.Priority), nullID(inc.CategoryID), nullID(inc.CategoryID), nullID(inc.CategoryID),
+		nullID(inc.TerritoryID), nullID(inc.ExecutorID), inc.Summary, inc.Address, inc.MessageCount, ms(inc.UpdatedAt), msPtr(inc.ReactionDue), msPtr(inc.ResolutionDue),
 		msPtr(inc.DueAt), msPtr(inc.WarnAt), msPtr(inc.BreachAt), msPtr(inc.FirstReactionAt), msPtr(inc.ResolvedAt),
 		nullID(inc.MergedInto), inc.RejectReason, string(ex), inc.ID)
 	if err != nil {
