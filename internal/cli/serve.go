@@ -17,6 +17,7 @@ import (
 	"github.com/otklik/otklik/internal/hooks"
 	"github.com/otklik/otklik/internal/ingest"
 	"github.com/otklik/otklik/internal/store"
+	"github.com/otklik/otklik/internal/web"
 	"github.com/otklik/otklik/internal/workflow"
 )
 
@@ -48,6 +49,9 @@ Example:
 	logLevel := fs.String("log-level", envOr(io, "OTKLIK_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env OTKLIK_LOG_LEVEL)")
 	var out outboxFlags
 	out.register(fs, io)
+	uploadDir := fs.String("upload-dir", envOr(io, "OTKLIK_UPLOAD_DIR", "otklik-uploads"), "where residents' and executors' photos are kept (env OTKLIK_UPLOAD_DIR)")
+	secure := fs.Bool("secure-cookies", envOr(io, "OTKLIK_SECURE_COOKIES", "") == "1", "mark cookies Secure: set when the interface is reached over HTTPS (env OTKLIK_SECURE_COOKIES=1)")
+	secretKey := fs.String("secret-key", envOr(io, "OTKLIK_SECRET_KEY", ""), "key signing anonymous form tokens; share it between instances (env OTKLIK_SECRET_KEY; random when empty)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -113,7 +117,11 @@ Example:
 
 	mux := http.NewServeMux()
 	hooks.New(st, pipe, log).Register(mux)
-	mux.Handle("/", api.New(svc, log))
+	apiH := api.New(svc, log)
+	for _, p := range []string{"/api/", "/healthz", "/r/"} {
+		mux.Handle(p, apiH)
+	}
+	mux.Handle("/", web.New(svc, pipe, web.Options{Logger: log, Secure: *secure, UploadDir: *uploadDir, SecretKey: []byte(*secretKey)}))
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
