@@ -1,0 +1,394 @@
+package web_test
+
+// The browser-test harness: the real server (web interface and REST API on one mux, as `otklik serve` mounts
+// them) over a seeded SQLite file with the real ingest pipeline, driven by headless Chromium through chromedp.
+//
+// Use it from any browser test of the package:
+//
+//	a := startApp(t)             // skips without Chromium (fails under CI=true)
+//	b := a.newBrowser(t)          // a fresh browser: its own profile, so its own cookies
+//	b.login("operator")           // signs in through the form with the demo password
+//	b.open("/reception")
+//	b.fill("#name", "…"); b.click("button[type=submit]"); b.waitVisible("#number")
+//	b.screenshot("reception")     // saved as NN-reception.png in the screenshot directory
+//
+// Screenshots go to $OTKLIK_SCREENSHOTS when set, else to testdata/screenshots/ in a fresh temporary directory
+// that is kept after the run; the test log names the directory.
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/otklik/otklik/internal/api"
+	"github.com/otklik/otklik/internal/demo/seed"
+	"github.com/otklik/otklik/internal/ingest"
+	"github.com/otklik/otklik/internal/store"
+	"github.com/otklik/otklik/internal/store/storetest"
+	"github.com/otklik/otklik/internal/web"
+	"github.com/otklik/otklik/internal/workflow"
+)
+
+// ChromiumPath is where Debian's chromium package puts the browser.
+const ChromiumPath = "/usr/bin/chromium"
+
+// app is a running Otklik server for browser tests.
+type app struct {
+	URL   string
+	Store *store.Store
+	Svc   *workflow.Service
+	Pipe  *ingest.Pipeline
+	Web   *web.Server
+	Shots string // screenshot directory
+
+	mu   sync.Mutex
+	shot int
+}
+
+// requireChromium skips the test when Chromium is missing, or fails it under CI.
+func requireChromium(t *testing.T) string {
+	t.Helper()
+	path := ChromiumPath
+	if p := os.Getenv("OTKLIK_CHROMIUM"); p != "" {
+		path = p
+	}
+	if _, err := exec.LookPath(path); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but Chromium is not at %s: install it with `apt-get install -y chromium`", path)
+		}
+		t.Skipf("browser tests skipped: Chromium is not at %s (install it with `apt-get install -y chromium`, or set OTKLIK_CHROMIUM)", path)
+	}
+	return path
+}
+
+var (
+	shotsOnce sync.Once
+	shotsDir  string
+	shotsErr  error
+)
+
+// screenshotDir is where this run's screenshots go (one directory for the whole run).
+func screenshotDir(t *testing.T) string {
+	t.Helper()
+	shotsOnce.Do(func() {
+		if d := os.Getenv("OTKLIK_SCREENSHOTS"); d != "" {
+			shotsDir, shotsErr = d, os.MkdirAll(d, 0o755)
+			return
+		}
+		base, err := os.MkdirTemp("", "otklik-browser-")
+		if err != nil {
+			shotsErr = err
+			return
+		}
+		shotsDir = filepath.Join(base, "testdata", "screenshots")
+		shotsErr = os.MkdirAll(shotsDir, 0o755)
+	})
+	if shotsErr != nil {
+		t.Fatal(shotsErr)
+	}
+	return shotsDir
+}
+
+// startApp seeds a small demo region into a SQLite file and serves Otklik on 127.0.0.1:0.
+func startApp(t *testing.T) *app {
+	t.Helper()
+	requireChromium(t)
+	ctx := context.Background()
+	st := storetest.OpenSQLiteFile(t)
+	now := time.Now()
+	if _, err := seed.Seed(ctx, st, seed.Options{Now: now, Incidents: 40, Seed: 11}); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := workflow.New(st, workflow.WithLogger(log))
+	an, err := ingest.DefaultAnalyzer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pipe := ingest.New(svc, an, ingest.Config{}, log)
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { pipe.Run(runCtx); close(done) }()
+	t.Cleanup(func() { stop(); <-done })
+
+	w := web.New(svc, pipe, web.Options{Logger: log, UploadDir: t.TempDir()})
+	mux := http.NewServeMux()
+	w.Register(mux)
+	mux.Handle("/", api.New(svc, log))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	a := &app{URL: "http://" + ln.Addr().String(), Store: st, Svc: svc, Pipe: pipe, Web: w, Shots: screenshotDir(t)}
+	t.Logf("screenshots: %s", a.Shots)
+	return a
+}
+
+// browser is one headless Chromium with a fresh profile.
+type browser struct {
+	t   *testing.T
+	app *app
+	ctx context.Context
+}
+
+// newBrowser starts Chromium with the flags DESIGN.md names and a fresh user-data directory.
+func (a *app) newBrowser(t *testing.T) *browser {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(requireChromium(t)),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	b := &browser{t: t, app: a, ctx: ctx}
+	b.do(chromedp.Navigate("about:blank"))
+	return b
+}
+
+func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		b.t.Fatalf("browser: %v", err)
+	}
+}
+
+// open navigates to a path of the app and waits for the page to load.
+func (b *browser) open(path string) { b.t.Helper(); b.do(chromedp.Navigate(b.app.URL + path)) }
+
+// fill types a value into the field matching a CSS selector, replacing what it held.
+func (b *browser) fill(sel, value string) {
+	b.t.Helper()
+	b.do(chromedp.WaitVisible(chromedp.CSS(sel)))
+	// Clear first (chromedp's SetValue cannot set an empty value), then type like a person.
+	eval[bool](b, fmt.Sprintf(`(function(){ document.querySelector(%s).value = ""; return true })()`, strconv.Quote(sel)))
+	b.do(chromedp.SendKeys(chromedp.CSS(sel), value))
+}
+
+// choose selects an option of a select by its value.
+func (b *browser) choose(sel, value string) {
+	b.t.Helper()
+	b.do(chromedp.SetValue(chromedp.CSS(sel), value))
+}
+
+func (b *browser) click(sel string) { b.t.Helper(); b.do(chromedp.Click(chromedp.CSS(sel))) }
+
+func (b *browser) waitVisible(sel string) { b.t.Helper(); b.do(chromedp.WaitVisible(chromedp.CSS(sel))) }
+
+// text is the visible text of the first element matching a CSS selector.
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("browser: text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// eval runs JavaScript in the page and returns its value.
+func eval[T any](b *browser, js string) T {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		b.t.Fatalf("browser: eval %q: %v", js, err)
+	}
+	return v
+}
+
+// location is the current URL's path and query.
+func (b *browser) location() string {
+	b.t.Helper()
+	u, err := chromedp.Run(b.ctx, chromedp.Location())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return strings.TrimPrefix(u, b.app.URL)
+}
+
+// login signs in through the form as a demo user.
+func (b *browser) login(login string) {
+	b.t.Helper()
+	b.open("/login")
+	b.fill("#login", login)
+	b.fill("#password", seed.Password)
+	b.click("form[action='/login'] button[type=submit]")
+	b.waitVisible(".who")
+}
+
+var shotName = regexp.MustCompile(`[^a-z0-9-]+`)
+
+// screenshot saves the whole page as a PNG named after the step and returns its path.
+func (b *browser) screenshot(name string) string {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("browser: screenshot %s: %v", name, err)
+	}
+	b.app.mu.Lock()
+	b.app.shot++
+	n := b.app.shot
+	b.app.mu.Unlock()
+	path := filepath.Join(b.app.Shots, fmt.Sprintf("%s-%02d-%s.png", shotName.ReplaceAllString(strings.ToLower(b.t.Name()), "-"), n, shotName.ReplaceAllString(name, "-")))
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	return path
+}
+
+// photoFile writes a small PNG picture for upload fields and returns its path.
+func photoFile(t *testing.T) string {
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for x := 0; x < 64; x++ {
+		for y := 0; y < 48; y++ {
+			img.Set(x, y, color.RGBA{uint8(x * 4), uint8(y * 5), 120, 255})
+		}
+	}
+	path := filepath.Join(t.TempDir(), "двор.png")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// A resident writes through the reception with a photo, gets a number and a secret link, and follows it.
+func TestBrowserReception(t *testing.T) {
+	a := startApp(t)
+	b := a.newBrowser(t)
+	b.open("/")
+	b.screenshot("home")
+	b.open("/reception")
+	b.screenshot("reception")
+	b.fill("#name", "Ольга Викторовна Зуева")
+	b.fill("#email", "o.zueva@example.org")
+	b.choose("#territory", "25701000")
+	b.choose("#category", "roads.potholes")
+	b.fill("#address", "ул. Байкальская, 105")
+	b.fill("#text", "Напротив дома по ул. Байкальская, 105 на проезжей части глубокая яма, машины вылетают на тротуар. Просим заделать.")
+	b.do(chromedp.SetUploadFiles(chromedp.CSS("#photos"), []string{photoFile(t)}))
+	b.click("#consent")
+	b.click("#reception-form button[type=submit]")
+	b.waitVisible("#number")
+	number := b.text("#number")
+	if !regexp.MustCompile(`^38-\d{4}-\d+$`).MatchString(number) {
+		t.Fatalf("tracking number %q", number)
+	}
+	link := b.text("#track-link")
+	if !strings.HasPrefix(link, "/reception/track/") {
+		t.Fatalf("tracking link %q", link)
+	}
+	b.screenshot("reception-confirmation")
+
+	inc, err := a.Store.IncidentByNumber(b.ctx, number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := a.Store.Messages(b.ctx, inc.ID)
+	if err != nil || len(msgs) == 0 || msgs[0].Source != "reception" || len(msgs[0].Attachments) != 1 {
+		t.Fatalf("stored messages %+v, %v", msgs, err)
+	}
+
+	b.click("#track-link")
+	b.waitVisible("#status")
+	if got := b.text("h1"); !strings.Contains(got, number) {
+		t.Fatalf("tracking page heading %q", got)
+	}
+	if status := b.text("#status"); status == "" || strings.Contains(status, "status.") {
+		t.Fatalf("status %q not in words", status)
+	}
+	b.screenshot("reception-tracking")
+
+	// The public statistics count the new appeal.
+	b.open("/stats?period=7")
+	b.waitVisible("#stat-received")
+	b.screenshot("stats")
+
+	// The same form on a phone.
+	b.do(chromedp.EmulateViewport(390, 844))
+	b.open("/reception")
+	b.screenshot("reception-phone")
+}
+
+// Staff sign in; a form that lost its CSRF token is refused; a role cannot open another role's page.
+func TestBrowserLoginAndCSRF(t *testing.T) {
+	a := startApp(t)
+	b := a.newBrowser(t)
+	b.open("/login")
+	b.screenshot("login")
+	// A wrong password first.
+	b.fill("#login", "operator")
+	b.fill("#password", "not-the-password")
+	b.click("form[action='/login'] button[type=submit]")
+	b.waitVisible("#login-error")
+	b.screenshot("login-failed")
+
+	b.login("operator")
+	if who := b.text(".who"); !strings.Contains(who, "Ирина Соколова") {
+		t.Fatalf("signed in as %q", who)
+	}
+	b.screenshot("home-operator")
+
+	// Strip the token from the sign-out form and send it: refused with 403, still signed in.
+	eval[bool](b, `(function(){ document.querySelector("form[action='/logout'] input[name=csrf_token]").remove(); return true })()`)
+	b.click("form[action='/logout'] button[type=submit]")
+	b.waitVisible(".error-panel")
+	if msg := b.text(".error-panel"); !strings.Contains(msg, "403") {
+		t.Fatalf("sign-out without a token: %q", msg)
+	}
+	b.screenshot("csrf-refused")
+	b.open("/")
+	if who := b.text(".who"); !strings.Contains(who, "Ирина Соколова") {
+		t.Fatal("the refused sign-out signed the user out")
+	}
+
+	// A photo a resident sent is for staff only: an anonymous browser is sent to sign in.
+	anon := a.newBrowser(t)
+	anon.open("/files/reception/AAAAAAAAAAAAAAAAAAAAAAAA.png")
+	if loc := anon.location(); !strings.HasPrefix(loc, "/login?next=") {
+		t.Fatalf("anonymous at a staff URL landed on %q", loc)
+	}
+
+	// The language switch.
+	b.click("a[hreflang=en]")
+	b.waitVisible("html[lang=en]")
+	b.screenshot("home-operator-en")
+
+	// Signing out with the real form works.
+	b.click("form[action='/logout'] button[type=submit]")
+	b.waitVisible("#login")
+	if loc := b.location(); loc != "/login" {
+		t.Fatalf("after sign-out at %q", loc)
+	}
+}
