@@ -87,9 +87,10 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) (int, erro
 	return int(n), nil
 }
 
-// DeleteStaleSessions removes sessions past their absolute end or unused since idleSince, and returns how many.
+// DeleteStaleSessions removes sessions past their absolute end (expires_at <= now) or last used at or before
+// idleSince, and returns how many.
 func (s *Store) DeleteStaleSessions(ctx context.Context, now, idleSince time.Time) (int, error) {
-	res, err := s.db.ExecContext(ctx, s.d.rebind(`DELETE FROM web_sessions WHERE expires_at <= ? OR last_seen_at < ?`), ms(now), ms(idleSince))
+	res, err := s.db.ExecContext(ctx, s.d.rebind(`DELETE FROM web_sessions WHERE expires_at <= ? OR last_seen_at <= ?`), ms(now), ms(idleSince))
 	if err != nil {
 		return 0, fmt.Errorf("store: delete stale sessions: %w", err)
 	}
@@ -132,4 +133,23 @@ func (s *Store) ReceptionLinkByToken(ctx context.Context, tokenHash string) (Rec
 	}
 	l.CreatedAt, l.IncidentID = fromMS(created), inc.Int64
 	return l, nil
+}
+
+// RatingsOfIncident returns the rating links of an incident's published answers, rated or not, in one query:
+// the reception's tracking page shows each answer with its rating form or the resident's verdict.
+func (s *Store) RatingsOfIncident(ctx context.Context, incidentID int64) ([]Rating, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+ratingCols+` FROM ratings WHERE incident_id = ? ORDER BY id`), incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("store: ratings of incident %d: %w", incidentID, err)
+	}
+	defer rows.Close()
+	var out []Rating
+	for rows.Next() {
+		r, err := scanRating(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: scan rating: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -96,6 +97,33 @@ func TestSessions(t *testing.T) {
 		}
 		if _, err := st.ReceptionLinkByToken(ctx, "t2"); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("unknown link: %v", err)
+		}
+
+		// The rating links of an incident's answers, in one query.
+		inc := res2[0].IncidentID
+		var ansIDs []int64
+		if err := st.WithTx(ctx, func(tx *store.Tx) error {
+			for i := 0; i < 2; i++ {
+				id, err := tx.CreateAnswer(ctx, model.Answer{IncidentID: inc, Kind: model.AnswerInterim, State: model.AnswerPublished,
+					Text: "Ответ", CreatedAt: at, UpdatedAt: at})
+				if err != nil {
+					return err
+				}
+				ansIDs = append(ansIDs, id)
+				if err := tx.CreateRating(ctx, store.Rating{Token: fmt.Sprintf("rt%d", i), AnswerID: id, IncidentID: inc, CreatedAt: at}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		rs, err := st.RatingsOfIncident(ctx, inc)
+		if err != nil || len(rs) != 2 || rs[0].Token != "rt0" || rs[0].AnswerID != ansIDs[0] || rs[1].AnswerID != ansIDs[1] || rs[0].RatedAt != nil {
+			t.Fatalf("ratings %+v, %v", rs, err)
+		}
+		if rs, err := st.RatingsOfIncident(ctx, res[0].IncidentID); err != nil || len(rs) != 0 {
+			t.Fatalf("ratings of another incident %+v, %v", rs, err)
 		}
 	})
 }

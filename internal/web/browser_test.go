@@ -201,7 +201,10 @@ func (b *browser) choose(sel, value string) {
 
 func (b *browser) click(sel string) { b.t.Helper(); b.do(chromedp.Click(chromedp.CSS(sel))) }
 
-func (b *browser) waitVisible(sel string) { b.t.Helper(); b.do(chromedp.WaitVisible(chromedp.CSS(sel))) }
+func (b *browser) waitVisible(sel string) {
+	b.t.Helper()
+	b.do(chromedp.WaitVisible(chromedp.CSS(sel)))
+}
 
 // text is the visible text of the first element matching a CSS selector.
 func (b *browser) text(sel string) string {
@@ -306,7 +309,7 @@ func TestBrowserReception(t *testing.T) {
 		t.Fatalf("tracking number %q", number)
 	}
 	link := b.text("#track-link")
-	if !strings.HasPrefix(link, "/reception/track/") {
+	if !strings.HasPrefix(link, a.URL+"/reception/track/") {
 		t.Fatalf("tracking link %q", link)
 	}
 	b.screenshot("reception-confirmation")

@@ -303,10 +303,23 @@ func (s *Server) receptionSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.Info("web: reception submission", "number", res[0].Number, "photos", len(attachments))
 	s.render(w, r, http.StatusOK, "receipt.html", "receipt.title", receiptView{Number: res[0].Number,
-		TrackURL: trackPath(token), Photos: len(attachments)})
+		TrackURL: s.absURL(r, trackPath(token)), Photos: len(attachments)})
 }
 
 func trackPath(token string) string { return "/reception/track/" + token }
+
+// absURL makes a path absolute on the host the visitor reached, so that a resident can keep the link.
+func (s *Server) absURL(r *http.Request, path string) string {
+	scheme := "http"
+	if s.opts.Secure || r.TLS != nil {
+		scheme = "https"
+	}
+	host := r.Host
+	if host == "" || strings.ContainsAny(host, "/\\ @") {
+		return path
+	}
+	return scheme + "://" + host + path
+}
 
 // photo is an uploaded image read into memory.
 type photo struct {
@@ -435,23 +448,15 @@ func (s *Server) trackedIncident(ctx context.Context, token string) (store.Recep
 	return l, inc, err
 }
 
-// rateTokens maps the incident's published answers to their rating tokens, read from the publication events.
-func (s *Server) rateTokens(ctx context.Context, incidentID int64) (map[int64]string, error) {
-	evs, err := s.st.Events(ctx, incidentID)
+// ratings maps the incident's published answers to their rating links (one query).
+func (s *Server) ratings(ctx context.Context, incidentID int64) (map[int64]store.Rating, error) {
+	rs, err := s.st.RatingsOfIncident(ctx, incidentID)
 	if err != nil {
 		return nil, err
 	}
-	out := map[int64]string{}
-	for _, e := range evs {
-		if e.Type != "answer."+string(model.AnsPublish) || e.AnswerID == 0 || len(e.Data) == 0 {
-			continue
-		}
-		var d struct {
-			RateLink string `json:"rate_link"`
-		}
-		if json.Unmarshal(e.Data, &d) == nil && strings.HasPrefix(d.RateLink, workflow.RatePath) {
-			out[e.AnswerID] = strings.TrimPrefix(d.RateLink, workflow.RatePath)
-		}
+	out := make(map[int64]store.Rating, len(rs))
+	for _, r := range rs {
+		out[r.AnswerID] = r
 	}
 	return out, nil
 }
@@ -503,7 +508,7 @@ func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, status int,
 		s.fail(w, r, err)
 		return
 	}
-	tokens, err := s.rateTokens(ctx, inc.ID)
+	ratings, err := s.ratings(ctx, inc.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -513,19 +518,15 @@ func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, status int,
 			continue
 		}
 		ta := trackAnswer{ID: a.ID, Kind: a.Kind, Text: a.Text, Published: a.PublishedAt}
-		if tok, ok := tokens[a.ID]; ok {
-			rt, err := s.st.RatingByToken(ctx, tok)
+		if rt, ok := ratings[a.ID]; ok {
 			switch {
-			case err == nil && rt.RatedAt == nil:
+			case rt.RatedAt == nil:
 				ta.CanRate = true
-			case err == nil:
+			default:
 				ta.Score = rt.Score
 				if rt.Solved != nil {
 					ta.Solved = map[bool]string{true: "yes", false: "no"}[*rt.Solved]
 				}
-			case !errors.Is(err, model.ErrNotFound):
-				s.fail(w, r, err)
-				return
 			}
 		}
 		v.Answers = append(v.Answers, ta)
@@ -543,12 +544,12 @@ func (s *Server) trackRate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	answerID, _ := strconv.ParseInt(r.PostFormValue("answer"), 10, 64)
-	tokens, err := s.rateTokens(ctx, inc.ID)
+	ratings, err := s.ratings(ctx, inc.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	rateToken, ok := tokens[answerID]
+	rt, ok := ratings[answerID]
 	if !ok {
 		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
@@ -562,7 +563,7 @@ func (s *Server) trackRate(w http.ResponseWriter, r *http.Request) {
 	case "no":
 		solved = new(bool)
 	}
-	_, err = s.svc.Rate(ctx, rateToken, workflow.RateInput{Score: score, Solved: solved, Comment: strings.TrimSpace(r.PostFormValue("comment"))})
+	_, err = s.svc.Rate(ctx, rt.Token, workflow.RateInput{Score: score, Solved: solved, Comment: strings.TrimSpace(r.PostFormValue("comment"))})
 	switch {
 	case errors.Is(err, model.ErrInvalid):
 		s.renderTrack(w, r, http.StatusUnprocessableEntity, false, "track.err.rating")

@@ -76,7 +76,7 @@ func validForm(text string) url.Values {
 
 var (
 	numberRe = regexp.MustCompile(`id="number">([0-9-]+)<`)
-	trackRe  = regexp.MustCompile(`href="(/reception/track/[A-Za-z0-9_-]+)"`)
+	trackRe  = regexp.MustCompile(`href="http://127\.0\.0\.1:\d+(/reception/track/[A-Za-z0-9_-]+)"`)
 )
 
 func (e *env) countReception(t *testing.T) int {

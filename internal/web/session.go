@@ -243,3 +243,28 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 		SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
 	http.Redirect(w, r, localPath(r.URL.Query().Get("next"), "/"), http.StatusSeeOther)
 }
+
+// PurgeSessions deletes the sessions past their absolute or idle limit and returns how many went. Expired
+// sessions are refused whether or not they have been purged; purging only keeps the table small.
+func (s *Server) PurgeSessions(ctx context.Context) (int, error) {
+	now := s.now()
+	return s.st.DeleteStaleSessions(ctx, now, now.Add(-s.opts.IdleTimeout))
+}
+
+// RunJanitor purges stale sessions every interval until ctx ends.
+func (s *Server) RunJanitor(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := s.PurgeSessions(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("web: purge sessions", "err", err)
+		} else if n > 0 {
+			s.log.Info("web: purged stale sessions", "sessions", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -187,9 +187,18 @@ func TestSessionExpiryAndSignOutEverywhere(t *testing.T) {
 		if res := b.get("/test/operator"); res.Status != 200 {
 			t.Fatalf("idle limit counted from the last use: %d", res.Status)
 		}
+		other := e.browser(t)
+		other.login("operator2")
 		e.clock.Advance(e.srv.opts.IdleTimeout)
 		if res := b.get("/test/operator"); res.Status != http.StatusSeeOther {
 			t.Fatalf("after idle limit: %d", res.Status)
+		}
+		// The other idle session is refused too, and the janitor removes it from the table.
+		if n, err := e.srv.PurgeSessions(t.Context()); err != nil || n != 1 {
+			t.Fatalf("purged %d, %v", n, err)
+		}
+		if res := other.get("/"); strings.Contains(res.Body, "Денис Орлов") {
+			t.Fatal("an idle session still open after the purge")
 		}
 	})
 	t.Run("absolute", func(t *testing.T) {
