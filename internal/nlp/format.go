@@ -77,23 +77,22 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	m.quantise()
 	nc := m.nc
 	rows := 0
-	for _, sc := range m.qscale {
-		if sc != 0 {
+	for r := 0; r < m.cfg.Buckets(); r++ {
+		if sc, _ := m.qrow(r); sc != 0 {
 			rows++
 		}
 	}
 	putUvarint(uint64(rows))
 	prev := 0
-	for r, sc := range m.qscale {
+	for r := 0; r < m.cfg.Buckets(); r++ {
+		sc, q := m.qrow(r)
 		if sc == 0 {
 			continue
 		}
 		putUvarint(uint64(r - prev))
 		prev = r
 		putF32(sc)
-		for _, v := range m.q[r*nc : r*nc+nc] {
-			bw.WriteByte(byte(v))
-		}
+		bw.Write(q[:nc])
 	}
 	if err := bw.Flush(); err != nil {
 		return 0, fmt.Errorf("nlp: save model: %w", err)
@@ -238,8 +237,8 @@ func decodePayload(zr io.Reader) (*Model, error) {
 	}
 	m := newModel(labels, cfg)
 	m.w = nil
-	m.q = make([]int8, cfg.Buckets()*len(labels))
-	m.qscale = make([]float32, cfg.Buckets())
+	stride := 4 + len(labels)
+	m.qb = make([]byte, cfg.Buckets()*stride)
 	var f4 [4]byte
 	readF32 := func() (float32, error) {
 		if _, err := io.ReadFull(br, f4[:]); err != nil {
@@ -291,11 +290,9 @@ func decodePayload(zr io.Reader) (*Model, error) {
 		if scale <= 0 {
 			return nil, fmt.Errorf("row %d scale %v", r, scale)
 		}
-		m.qscale[r] = scale
-		row := m.q[int(r)*nc : int(r)*nc+nc]
-		for c, b := range q {
-			row[c] = int8(b)
-		}
+		rec := m.qb[int(r)*stride : int(r)*stride+stride]
+		binary.LittleEndian.PutUint32(rec, math.Float32bits(scale))
+		copy(rec[4:], q)
 	}
 	if _, err := br.ReadByte(); err != io.EOF {
 		return nil, errors.New("trailing data after weights")

@@ -1,6 +1,7 @@
 package nlp
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
 	"sort"
@@ -27,15 +28,16 @@ type Model struct {
 	cfg    FeatureConfig
 	nc     int
 	// During training the weights are float32 (w). A finished model keeps
-	// them quantised: q holds one int8 per bucket × label, qscale one scale
-	// per bucket (0 for a bucket with no weights); w is then nil. The int8
-	// form is 4× smaller, so predictions hit the CPU caches more often.
-	w      []float32 // Buckets()*nc, row per bucket
-	q      []int8
-	qscale []float32
-	bias   []float32
-	temp   float32 // logits are divided by temp before the softmax
-	pool   sync.Pool
+	// them quantised in qb: per bucket a row of stride = 4+nc bytes, a
+	// little-endian float32 scale (0 for a bucket with no weights) followed
+	// by one int8 per label; w is then nil. The int8 rows are 4× smaller and
+	// keep the scale on the same cache line, so predictions touch about one
+	// cache line per feature.
+	w    []float32 // Buckets()*nc, row per bucket
+	qb   []byte
+	bias []float32
+	temp float32 // logits are divided by temp before the softmax
+	pool sync.Pool
 }
 
 type scratch struct {
@@ -89,15 +91,18 @@ func (m *Model) logitsOf(feats []uint32, acc []float32, out []float64) {
 	acc = acc[:nc]
 	clear(acc)
 	if m.w == nil {
+		stride := 4 + nc
 		for _, f := range feats {
-			sc := m.qscale[f]
+			off := int(f) * stride
+			rec := m.qb[off : off+stride]
+			sc := math.Float32frombits(binary.LittleEndian.Uint32(rec))
 			if sc == 0 {
 				continue
 			}
-			row := m.q[int(f)*nc : int(f)*nc+nc]
+			row := rec[4:]
 			row = row[:len(acc)]
 			for c, v := range row {
-				acc[c] += float32(v) * sc
+				acc[c] += float32(int8(v)) * sc
 			}
 		}
 	} else {
@@ -209,8 +214,8 @@ func (m *Model) quantise() {
 		return
 	}
 	nc, n := m.nc, m.cfg.Buckets()
-	m.q = make([]int8, n*nc)
-	m.qscale = make([]float32, n)
+	stride := 4 + nc
+	m.qb = make([]byte, n*stride)
 	for r := 0; r < n; r++ {
 		row := m.w[r*nc : r*nc+nc]
 		var mx float32
@@ -221,11 +226,18 @@ func (m *Model) quantise() {
 			continue
 		}
 		sc := mx / 127
-		m.qscale[r] = sc
-		qr := m.q[r*nc : r*nc+nc]
+		rec := m.qb[r*stride : r*stride+stride]
+		binary.LittleEndian.PutUint32(rec, math.Float32bits(sc))
 		for c, v := range row {
-			qr[c] = int8(math.Round(float64(v / sc)))
+			rec[4+c] = byte(int8(math.Round(float64(v / sc))))
 		}
 	}
 	m.w = nil
+}
+
+// qrow returns bucket r's scale and int8 weights (as bytes) of a quantised model.
+func (m *Model) qrow(r int) (float32, []byte) {
+	stride := 4 + m.nc
+	rec := m.qb[r*stride : r*stride+stride]
+	return math.Float32frombits(binary.LittleEndian.Uint32(rec)), rec[4:]
 }
