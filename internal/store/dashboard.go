@@ -151,34 +151,45 @@ type Dashboard struct {
 	Growing     []GrowingProblem `json:"growing"`
 }
 
-// DashboardQueries is the number of queries Dashboard runs, whatever the number of rows.
-const DashboardQueries = 4 + 2 + 3*(4+1) + 1
+// DashboardQueries is the most queries Dashboard runs, whatever the number of rows: four aggregates shared by
+// the summary and the three breakdowns, three name look-ups, two for the days, one for the growing problems.
+const DashboardQueries = 4 + 3 + 2 + 1
 
 // Dashboard computes the whole dashboard: the summary, the daily trend, the three breakdowns and the problems
-// growing in the week before f.Now (at most growingLimit of them) — DashboardQueries queries in all.
+// growing in the week before f.Now (at most growingLimit of them) in DashboardQueries queries. The summary and
+// the breakdowns come from one pass over the period's incidents grouped by topic × territory × executor and
+// folded here, so the page costs about as much as one breakdown.
 func (s *Store) Dashboard(ctx context.Context, f DashboardFilter, growingLimit int) (Dashboard, error) {
 	var d Dashboard
-	var err error
-	if d.Summary, err = s.DashboardSummary(ctx, f); err != nil {
+	if err := f.check(); err != nil {
 		return d, err
+	}
+	dims := []BreakdownBy{"", ByTopic, ByTerritory, ByExecutor}
+	groups, err := s.aggregate(ctx, f, dims)
+	if err != nil {
+		return d, err
+	}
+	if g, ok := groups[""]["0"]; ok {
+		d.Summary = *g
+	}
+	for _, by := range dims[1:] {
+		rows, err := s.breakdownRows(ctx, by, groups[by])
+		if err != nil {
+			return d, err
+		}
+		switch by {
+		case ByTopic:
+			d.ByTopic = rows
+		case ByTerritory:
+			d.ByTerritory = rows
+		case ByExecutor:
+			d.ByExecutor = rows
+		}
 	}
 	if d.Days, err = s.DashboardDays(ctx, f); err != nil {
 		return d, err
 	}
-	if d.ByTopic, err = s.DashboardBreakdown(ctx, f, ByTopic); err != nil {
-		return d, err
-	}
-	if d.ByTerritory, err = s.DashboardBreakdown(ctx, f, ByTerritory); err != nil {
-		return d, err
-	}
-	if d.ByExecutor, err = s.DashboardBreakdown(ctx, f, ByExecutor); err != nil {
-		return d, err
-	}
-	now := f.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	if d.Growing, err = s.GrowingProblems(ctx, now, f.TerritoryID, growingLimit); err != nil {
+	if d.Growing, err = s.GrowingProblems(ctx, f.Now, f.TerritoryID, growingLimit); err != nil {
 		return d, err
 	}
 	return d, nil
@@ -189,19 +200,19 @@ func (s *Store) DashboardSummary(ctx context.Context, f DashboardFilter) (Figure
 	if err := f.check(); err != nil {
 		return Figures{}, err
 	}
-	groups, err := s.aggregate(ctx, f, "")
+	groups, err := s.aggregate(ctx, f, []BreakdownBy{""})
 	if err != nil {
 		return Figures{}, err
 	}
-	if g, ok := groups["0"]; ok {
+	if g, ok := groups[""]["0"]; ok {
 		return *g, nil
 	}
 	return Figures{}, nil
 }
 
 // DashboardBreakdown computes the figures per topic, territory or executor (five queries), largest groups first
-// (by incidents received, then by name). Groups with answers or ratings but no incident received in the period
-// cannot occur: everything is counted over the period's incidents.
+// (by incidents received, then by name). Everything is counted over the period's incidents, so every group has
+// received at least one.
 func (s *Store) DashboardBreakdown(ctx context.Context, f DashboardFilter, by BreakdownBy) ([]BreakdownRow, error) {
 	if err := f.check(); err != nil {
 		return nil, err
@@ -209,15 +220,23 @@ func (s *Store) DashboardBreakdown(ctx context.Context, f DashboardFilter, by Br
 	if by != ByTopic && by != ByTerritory && by != ByExecutor {
 		return nil, fmt.Errorf("store: dashboard breakdown: unknown grouping %q", by)
 	}
-	groups, err := s.aggregate(ctx, f, by)
+	groups, err := s.aggregate(ctx, f, []BreakdownBy{by})
 	if err != nil {
 		return nil, err
+	}
+	return s.breakdownRows(ctx, by, groups[by])
+}
+
+// breakdownRows names and orders the groups of one breakdown (one query for the names).
+func (s *Store) breakdownRows(ctx context.Context, by BreakdownBy, groups map[string]*Figures) ([]BreakdownRow, error) {
+	out := make([]BreakdownRow, 0, len(groups))
+	if len(groups) == 0 {
+		return out, nil
 	}
 	names, err := s.groupNames(ctx, by)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]BreakdownRow, 0, len(groups))
 	for key, g := range groups {
 		r := BreakdownRow{Figures: *g}
 		if n, ok := names[key]; ok {
@@ -271,40 +290,87 @@ func (s *Store) periodIncidents(f DashboardFilter, index string) string {
 	return `incidents i INDEXED BY ` + index
 }
 
-// groupKey returns the SQL expression (a TEXT key) of a grouping over incidents i, answers a (when answers is
-// true) and the join it needs.
-func groupKey(by BreakdownBy, answers bool) (key, join string) {
-	switch by {
-	case ByTopic:
-		return `COALESCE(NULLIF(c.parent_code, ''), c.code, '')`, ` LEFT JOIN categories c ON c.id = i.category_id`
-	case ByTerritory:
-		return `CAST(COALESCE(i.territory_id, 0) AS TEXT)`, ""
-	case ByExecutor:
-		if answers {
-			return `CAST(COALESCE(a.executor_id, 0) AS TEXT)`, ""
-		}
-		return `CAST(COALESCE(i.executor_id, 0) AS TEXT)`, ""
+// groupKey is the SQL of the composite group key of dims (topic code, territory id and executor id as text,
+// joined by "|", the topic last since only a code could hold a "|"), the join it needs, and whether it groups at
+// all. answers: the executor is the answer's (alias a), not the incident's.
+func groupKey(dims []BreakdownBy, answers bool) (key, join string, grouped bool) {
+	var parts []string
+	has := func(b BreakdownBy) bool { return slices.Contains(dims, b) }
+	if has(ByTerritory) {
+		parts = append(parts, `CAST(COALESCE(i.territory_id, 0) AS TEXT)`)
 	}
-	return `'0'`, ""
+	if has(ByExecutor) {
+		if answers {
+			parts = append(parts, `CAST(COALESCE(a.executor_id, 0) AS TEXT)`)
+		} else {
+			parts = append(parts, `CAST(COALESCE(i.executor_id, 0) AS TEXT)`)
+		}
+	}
+	if has(ByTopic) {
+		parts = append(parts, `COALESCE(NULLIF(c.parent_code, ''), c.code, '')`)
+		join = ` LEFT JOIN categories c ON c.id = i.category_id`
+	}
+	if len(parts) == 0 {
+		return `'0'`, "", false
+	}
+	return strings.Join(parts, ` || '|' || `), join, true
 }
 
-// aggregate computes Figures per group in four queries: incident counts, reaction medians, answers, ratings.
-func (s *Store) aggregate(ctx context.Context, f DashboardFilter, by BreakdownBy) (map[string]*Figures, error) {
+// splitKey maps a composite key to the key of each dimension ("0" for the summary).
+func splitKey(dims []BreakdownBy, key string) map[BreakdownBy]string {
+	var order []BreakdownBy
+	for _, b := range []BreakdownBy{ByTerritory, ByExecutor, ByTopic} {
+		if slices.Contains(dims, b) {
+			order = append(order, b)
+		}
+	}
+	out := map[BreakdownBy]string{"": "0"}
+	parts := strings.SplitN(key, "|", len(order))
+	for i, b := range order {
+		if i < len(parts) {
+			out[b] = parts[i]
+		}
+	}
+	return out
+}
+
+// acc accumulates one group: the figures' counts plus the sums the means are folded from.
+type acc struct {
+	Figures
+	plainSum, infSum, scoreSum float64
+	plainN, infN               int
+	reactions                  []int64
+}
+
+// aggregate computes Figures for every group of every dimension in dims ("" is the whole period) in four
+// queries over the period's incidents — counts, reaction times, answers, ratings — each grouped by all the
+// dimensions at once and folded into each.
+func (s *Store) aggregate(ctx context.Context, f DashboardFilter, dims []BreakdownBy) (map[BreakdownBy]map[string]*Figures, error) {
 	cond, args := periodCond(f)
 	from := s.periodIncidents(f, "")
 	now := ms(f.Now)
-	groups := map[string]*Figures{}
-	get := func(k string) *Figures {
-		g, ok := groups[k]
-		if !ok {
-			g = &Figures{}
-			groups[k] = g
-		}
-		return g
+	accs := map[BreakdownBy]map[string]*acc{}
+	for _, d := range dims {
+		accs[d] = map[string]*acc{}
 	}
-	key, join := groupKey(by, false)
+	// each calls fn with the accumulator of every dimension the composite key belongs to.
+	each := func(key string, fn func(*acc)) {
+		for d, k := range splitKey(dims, key) {
+			m, ok := accs[d]
+			if !ok {
+				continue
+			}
+			a, ok := m[k]
+			if !ok {
+				a = &acc{}
+				m[k] = a
+			}
+			fn(a)
+		}
+	}
+	key, join, grouped := groupKey(dims, false)
 	groupBy := func(k string) string { // PostgreSQL refuses GROUP BY a constant: the summary is one group anyway
-		if by == "" {
+		if !grouped {
 			return ""
 		}
 		return ` GROUP BY ` + k
@@ -324,6 +390,7 @@ func (s *Store) aggregate(ctx context.Context, f DashboardFilter, by BreakdownBy
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard counts: %w", err)
 	}
+	total := 0
 	err = scanAll(rows, func(sc func(...any) error) error {
 		var k string
 		var n int
@@ -332,150 +399,154 @@ func (s *Store) aggregate(ctx context.Context, f DashboardFilter, by BreakdownBy
 			return err
 		}
 		if n == 0 {
-			return nil
+			return nil // the summary of an empty period
 		}
-		g := get(k)
-		g.Received = n
-		g.Answered, g.AnsweredOnTime, g.AwaitingOverdue = int(c[0].Int64), int(c[1].Int64), int(c[2].Int64)
-		g.InWork, g.Overdue, g.Resolved, g.ConnectedAnswered = int(c[3].Int64), int(c[4].Int64), int(c[5].Int64), int(c[6].Int64)
+		total += n
+		each(k, func(g *acc) {
+			g.Received += n
+			g.Answered += int(c[0].Int64)
+			g.AnsweredOnTime += int(c[1].Int64)
+			g.AwaitingOverdue += int(c[2].Int64)
+			g.InWork += int(c[3].Int64)
+			g.Overdue += int(c[4].Int64)
+			g.Resolved += int(c[5].Int64)
+			g.ConnectedAnswered += int(c[6].Int64)
+		})
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard counts: %w", err)
 	}
-	if len(groups) == 0 {
-		return groups, nil // no incidents: no answers or ratings of them either
+	if total > 0 { // without incidents there are no reactions, answers or ratings of them either
+		if err := s.aggregateDetails(ctx, dims, cond, args, from, each); err != nil {
+			return nil, err
+		}
 	}
 
-	// 2. The median time to first reaction per group (the mean of the middle two for an even count).
-	// PostgreSQL computes it; SQLite's window functions are several times slower than sorting the
-	// period's reaction times here, so SQLite streams them (two integers a row) and Go sorts each group.
-	if err := s.medianReactions(ctx, cond, args, from+join, key, groupBy(key), get); err != nil {
-		return nil, err
-	}
-
-	// 3. Answers of the period's incidents: grades of the published ones, formal replies and their returns.
-	akey, ajoin := groupKey(by, true)
-	q = `SELECT ` + akey + ` AS k,
-		SUM(CASE WHEN a.state = 'published' AND a.grade_plain IS NOT NULL THEN 1 ELSE 0 END),
-		AVG(CASE WHEN a.state = 'published' THEN a.grade_plain END),
-		AVG(CASE WHEN a.state = 'published' THEN a.grade_informative END),
-		SUM(CASE WHEN a.submitted_at IS NOT NULL THEN 1 ELSE 0 END),
-		SUM(CASE WHEN a.formal = TRUE THEN 1 ELSE 0 END),
-		SUM(CASE WHEN a.formal = TRUE AND a.id IN (SELECT answer_id FROM events WHERE type = 'answer.return' AND answer_id IS NOT NULL) THEN 1 ELSE 0 END)
-		FROM ` + from + ` JOIN answers a ON a.incident_id = i.id` + ajoin + ` WHERE ` + cond + groupBy(akey)
-	rows, err = s.db.QueryContext(ctx, s.d.rebind(q), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: dashboard answers: %w", err)
-	}
-	err = scanAll(rows, func(sc func(...any) error) error {
-		var k string
-		var graded, submitted, formal, returned sql.NullInt64
-		var plain, informative sql.NullFloat64
-		if err := sc(&k, &graded, &plain, &informative, &submitted, &formal, &returned); err != nil {
-			return err
+	out := map[BreakdownBy]map[string]*Figures{}
+	for d, m := range accs {
+		out[d] = map[string]*Figures{}
+		for k, a := range m {
+			fg := a.Figures
+			if a.plainN > 0 {
+				v := a.plainSum / float64(a.plainN)
+				fg.MeanPlain = &v
+			}
+			if a.infN > 0 {
+				v := a.infSum / float64(a.infN)
+				fg.MeanInformative = &v
+			}
+			if fg.Rated > 0 {
+				v := a.scoreSum / float64(fg.Rated)
+				fg.MeanScore = &v
+			}
+			if n := len(a.reactions); n > 0 {
+				slices.Sort(a.reactions)
+				v := float64(a.reactions[(n-1)/2]+a.reactions[n/2]) / 2 / 1000 // the mean of the middle two when even
+				fg.MedianReactionSecs = &v
+			}
+			out[d][k] = &fg
 		}
-		g := get(k)
-		g.Graded, g.Submitted, g.Formal, g.FormalReturned = int(graded.Int64), int(submitted.Int64), int(formal.Int64), int(returned.Int64)
-		if plain.Valid {
-			v := plain.Float64
-			g.MeanPlain = &v
-		}
-		if informative.Valid {
-			v := informative.Float64
-			g.MeanInformative = &v
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: dashboard answers: %w", err)
 	}
-
-	// 4. Residents' ratings of the answers to the period's incidents.
-	rjoin := ajoin
-	if by == ByExecutor {
-		rjoin = ` JOIN answers a ON a.id = r.answer_id`
-	}
-	q = `SELECT ` + akey + ` AS k, COUNT(r.score), AVG(r.score),
-		SUM(CASE WHEN r.solved IS NOT NULL THEN 1 ELSE 0 END), SUM(CASE WHEN r.solved = TRUE THEN 1 ELSE 0 END)
-		FROM ` + from + ` JOIN ratings r ON r.incident_id = i.id` + rjoin + ` WHERE ` + cond + ` AND r.rated_at IS NOT NULL` + groupBy(akey)
-	rows, err = s.db.QueryContext(ctx, s.d.rebind(q), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: dashboard ratings: %w", err)
-	}
-	err = scanAll(rows, func(sc func(...any) error) error {
-		var k string
-		var rated int
-		var mean sql.NullFloat64
-		var said, solved sql.NullInt64
-		if err := sc(&k, &rated, &mean, &said, &solved); err != nil {
-			return err
-		}
-		g := get(k)
-		g.Rated, g.SolvedSaid, g.Solved = rated, int(said.Int64), int(solved.Int64)
-		if mean.Valid && rated > 0 {
-			v := mean.Float64
-			g.MeanScore = &v
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: dashboard ratings: %w", err)
-	}
-	return groups, nil
+	return out, nil
 }
 
-// medianReactions sets MedianReactionSecs of every group with an answered incident.
-func (s *Store) medianReactions(ctx context.Context, cond string, args []any, from, key, groupBy string, get func(string) *Figures) error {
-	set := func(k string, ms float64) {
-		v := ms / 1000
-		get(k).MedianReactionSecs = &v
-	}
-	if s.d.name == "postgres" {
-		rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+key+` AS k,
-			percentile_cont(0.5) WITHIN GROUP (ORDER BY i.first_reaction_at - i.created_at)
-			FROM `+from+` WHERE `+cond+` AND i.first_reaction_at IS NOT NULL`+groupBy), args...)
-		if err != nil {
-			return fmt.Errorf("store: dashboard median reaction: %w", err)
+// aggregateDetails runs the three queries after the counts: reaction times, answers and ratings.
+func (s *Store) aggregateDetails(ctx context.Context, dims []BreakdownBy, cond string, args []any, from string, each func(string, func(*acc))) error {
+	key, join, grouped := groupKey(dims, false)
+	akey, ajoin, _ := groupKey(dims, true)
+	groupBy := func(k string) string {
+		if !grouped {
+			return ""
 		}
-		err = scanAll(rows, func(sc func(...any) error) error {
-			var k string
-			var m sql.NullFloat64
-			if err := sc(&k, &m); err != nil {
-				return err
-			}
-			if m.Valid {
-				set(k, m.Float64)
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("store: dashboard median reaction: %w", err)
-		}
-		return nil
+		return ` GROUP BY ` + k
 	}
+
+	// 2. Reaction times, streamed (two values a row) and sorted here per group for the medians: exact, foldable
+	// across dimensions, and several times faster than SQLite's window functions.
 	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+key+` AS k, i.first_reaction_at - i.created_at
-		FROM `+from+` WHERE `+cond+` AND i.first_reaction_at IS NOT NULL`), args...)
+		FROM `+from+join+` WHERE `+cond+` AND i.first_reaction_at IS NOT NULL`), args...)
 	if err != nil {
-		return fmt.Errorf("store: dashboard median reaction: %w", err)
+		return fmt.Errorf("store: dashboard reaction times: %w", err)
 	}
-	byKey := map[string][]int64{}
 	err = scanAll(rows, func(sc func(...any) error) error {
 		var k string
 		var d int64
 		if err := sc(&k, &d); err != nil {
 			return err
 		}
-		byKey[k] = append(byKey[k], d)
+		each(k, func(g *acc) { g.reactions = append(g.reactions, d) })
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("store: dashboard median reaction: %w", err)
+		return fmt.Errorf("store: dashboard reaction times: %w", err)
 	}
-	for k, ds := range byKey {
-		slices.Sort(ds)
-		n := len(ds)
-		set(k, float64(ds[(n-1)/2]+ds[n/2])/2)
+
+	// 3. Answers of the period's incidents: grades of the published ones, formal replies and their returns.
+	q := `SELECT ` + akey + ` AS k,
+		SUM(CASE WHEN a.state = 'published' AND a.grade_plain IS NOT NULL THEN 1 ELSE 0 END),
+		SUM(CASE WHEN a.state = 'published' THEN a.grade_plain END),
+		SUM(CASE WHEN a.state = 'published' AND a.grade_informative IS NOT NULL THEN 1 ELSE 0 END),
+		SUM(CASE WHEN a.state = 'published' THEN a.grade_informative END),
+		SUM(CASE WHEN a.submitted_at IS NOT NULL THEN 1 ELSE 0 END),
+		SUM(CASE WHEN a.formal = TRUE THEN 1 ELSE 0 END),
+		SUM(CASE WHEN a.formal = TRUE AND a.id IN (SELECT answer_id FROM events WHERE type = 'answer.return' AND answer_id IS NOT NULL) THEN 1 ELSE 0 END)
+		FROM ` + from + ` JOIN answers a ON a.incident_id = i.id` + ajoin + ` WHERE ` + cond + groupBy(akey)
+	rows, err = s.db.QueryContext(ctx, s.d.rebind(q), args...)
+	if err != nil {
+		return fmt.Errorf("store: dashboard answers: %w", err)
+	}
+	err = scanAll(rows, func(sc func(...any) error) error {
+		var k string
+		var plainN, infN, submitted, formal, returned sql.NullInt64
+		var plain, inf sql.NullFloat64
+		if err := sc(&k, &plainN, &plain, &infN, &inf, &submitted, &formal, &returned); err != nil {
+			return err
+		}
+		each(k, func(g *acc) {
+			g.Graded += int(plainN.Int64)
+			g.plainN, g.plainSum = g.plainN+int(plainN.Int64), g.plainSum+plain.Float64
+			g.infN, g.infSum = g.infN+int(infN.Int64), g.infSum+inf.Float64
+			g.Submitted += int(submitted.Int64)
+			g.Formal += int(formal.Int64)
+			g.FormalReturned += int(returned.Int64)
+		})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: dashboard answers: %w", err)
+	}
+
+	// 4. Residents' ratings of the answers to the period's incidents.
+	rjoin := ajoin
+	if slices.Contains(dims, ByExecutor) {
+		rjoin += ` JOIN answers a ON a.id = r.answer_id`
+	}
+	q = `SELECT ` + akey + ` AS k, COUNT(r.score), SUM(r.score),
+		SUM(CASE WHEN r.solved IS NOT NULL THEN 1 ELSE 0 END), SUM(CASE WHEN r.solved = TRUE THEN 1 ELSE 0 END)
+		FROM ` + from + ` JOIN ratings r ON r.incident_id = i.id` + rjoin + ` WHERE ` + cond + ` AND r.rated_at IS NOT NULL` + groupBy(akey)
+	rows, err = s.db.QueryContext(ctx, s.d.rebind(q), args...)
+	if err != nil {
+		return fmt.Errorf("store: dashboard ratings: %w", err)
+	}
+	err = scanAll(rows, func(sc func(...any) error) error {
+		var k string
+		var rated int
+		var sum sql.NullFloat64
+		var said, solved sql.NullInt64
+		if err := sc(&k, &rated, &sum, &said, &solved); err != nil {
+			return err
+		}
+		each(k, func(g *acc) {
+			g.Rated += rated
+			g.scoreSum += sum.Float64
+			g.SolvedSaid += int(said.Int64)
+			g.Solved += int(solved.Int64)
+		})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: dashboard ratings: %w", err)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"reflect"
 	"testing"
 	"time"
 
@@ -210,6 +211,18 @@ func TestDashboard(t *testing.T) {
 			}
 		})
 
+		t.Run("odd median", func(t *testing.T) {
+			fo := f
+			fo.From = w.from.AddDate(0, -1, 0) // takes in the early incident, answered in an hour: 1 h, 2 h, 30 h
+			s, err := st.DashboardSummary(ctx, fo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Received != 8 || !ptrEq(s.MedianReactionSecs, 2*3600) {
+				t.Errorf("received %d, median %v; want 8, 2 h", s.Received, deref(s.MedianReactionSecs))
+			}
+		})
+
 		t.Run("territory filter", func(t *testing.T) {
 			fb := f
 			fb.TerritoryID = w.terB
@@ -336,6 +349,23 @@ func TestDashboard(t *testing.T) {
 			}
 			if d.Summary.Received != 7 || len(d.Days) != 20 || len(d.ByTopic) != 2 || len(d.ByTerritory) != 2 || len(d.ByExecutor) != 3 || len(d.Growing) != 2 {
 				t.Errorf("dashboard %+v", d)
+			}
+			// The one-pass fold must agree with the separate queries, figure for figure.
+			sum, err := st.DashboardSummary(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(d.Summary, sum) {
+				t.Errorf("folded summary\n %+v\nseparate\n %+v", d.Summary, sum)
+			}
+			for by, got := range map[store.BreakdownBy][]store.BreakdownRow{store.ByTopic: d.ByTopic, store.ByTerritory: d.ByTerritory, store.ByExecutor: d.ByExecutor} {
+				want, err := st.DashboardBreakdown(ctx, f, by)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("folded %s\n %+v\nseparate\n %+v", by, got, want)
+				}
 			}
 		})
 	})
