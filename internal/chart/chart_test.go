@@ -145,8 +145,8 @@ func TestBarsLabels(t *testing.T) {
 	svg := string(Bars(bars, bo))
 	for _, want := range []string{
 		`>412<`, `>128<`, `>0<`, `>—<`, // every bar carries its value as text
-		`УК «Дом &amp; Двор» &lt;Север&gt;`,                                                // escaped
-		`>Министерство жилищной…<`,                                                // shortened on the bar…
+		`УК «Дом &amp; Двор» &lt;Север&gt;`, // escaped
+		`>Министерство жилищной…<`,          // shortened on the bar…
 		`<title>Министерство жилищной политики и энергетики Иркутской области: 97</title>`, // …whole in its title
 		`fill="url(#executors-p)"`, // hatched, not only coloured
 	} {
