@@ -6,6 +6,7 @@ import (
 
 	"github.com/otklik/otklik/internal/nlp"
 	"github.com/otklik/otklik/internal/nlp/nlpcli"
+	"github.com/otklik/otklik/internal/store"
 )
 
 // dbExamples reads training examples from the database named by a DSN when asked, so that 'otklik train
@@ -18,7 +19,14 @@ func (d dbExamples) Examples(ctx context.Context) ([]nlp.Example, error) {
 		return nil, err
 	}
 	defer st.Close()
-	rows, err := st.ConfirmedCategories(ctx)
+	return storeExamples{st}.Examples(ctx)
+}
+
+// storeExamples reads training examples from an open store (the server's retraining job).
+type storeExamples struct{ st *store.Store }
+
+func (s storeExamples) Examples(ctx context.Context) ([]nlp.Example, error) {
+	rows, err := s.st.ConfirmedCategories(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/otklik/otklik/internal/demo/simulator"
 	"github.com/otklik/otklik/internal/hooks"
 	"github.com/otklik/otklik/internal/ingest"
+	nlpmodel "github.com/otklik/otklik/internal/nlp/model"
 	"github.com/otklik/otklik/internal/store"
 	"github.com/otklik/otklik/internal/web"
 	"github.com/otklik/otklik/internal/workflow"
@@ -49,6 +50,8 @@ Example:
 	logLevel := fs.String("log-level", envOr(io, "OTKLIK_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env OTKLIK_LOG_LEVEL)")
 	var out outboxFlags
 	out.register(fs, io)
+	topicModel := fs.String("topic-model", envOr(io, "OTKLIK_TOPIC_MODEL", "otklik-topics.otm"), "where the region's own topic model is kept once retrained from operators' decisions; the shipped model until then (env OTKLIK_TOPIC_MODEL)")
+	retrainEvery := fs.Duration("retrain-every", 6*time.Hour, "how often to look for enough new operator decisions to retrain the topic model (0: never)")
 	uploadDir := fs.String("upload-dir", envOr(io, "OTKLIK_UPLOAD_DIR", "otklik-uploads"), "where residents' and executors' photos are kept (env OTKLIK_UPLOAD_DIR)")
 	secure := fs.Bool("secure-cookies", envOr(io, "OTKLIK_SECURE_COOKIES", "") == "1", "mark cookies Secure: set when the interface is reached over HTTPS (env OTKLIK_SECURE_COOKIES=1)")
 	secretKey := fs.String("secret-key", envOr(io, "OTKLIK_SECRET_KEY", ""), "key signing anonymous form tokens; share it between instances (env OTKLIK_SECRET_KEY; random when empty)")
@@ -99,7 +102,16 @@ Example:
 		}
 	}
 
-	analyzer, err := ingest.DefaultAnalyzer(nil)
+	base, err := nlpmodel.Base()
+	if err != nil {
+		return err
+	}
+	topics := ingest.NewTopics(base)
+	retrainer := &ingest.Retrainer{Topics: topics, Source: storeExamples{st}, Path: *topicModel, Every: *retrainEvery, Logger: log}
+	if err := retrainer.LoadSaved(); err != nil {
+		return err
+	}
+	analyzer, err := ingest.DefaultAnalyzer(topics)
 	if err != nil {
 		return err
 	}
@@ -147,6 +159,9 @@ Example:
 		svc.RunTicker(tickCtx, *tick)
 	}()
 	go keepStatistics(tickCtx, st, log)
+	if *retrainEvery > 0 {
+		go retrainer.Run(tickCtx)
+	}
 	outboxDone, err := startOutbox(tickCtx, st, svc, out, log)
 	if err != nil {
 		stopTicker()
