@@ -323,4 +323,19 @@ func TestPublicStats(t *testing.T) {
 	if strings.Contains(res.Body, "@") {
 		t.Fatal("an e-mail address on the public statistics")
 	}
+	// The counts are served from memory for StatsTTL, then counted again.
+	if _, err := e.pipe.Submit(context.Background(), []model.Message{{Source: "reception", ExternalID: "stats-1",
+		Text: "Не вывозят мусор с площадки у дома уже неделю", Territory: "25701000"}}); err != nil {
+		t.Fatal(err)
+	}
+	received := func() string {
+		return regexp.MustCompile(`id="stat-received">([^<]*)<`).FindStringSubmatch(b.get("/stats?period=0").Body)[1]
+	}
+	if got := received(); got != fmt.Sprint(wantReceived) {
+		t.Fatalf("within the TTL: %s, want the cached %d", got, wantReceived)
+	}
+	e.clock.Advance(StatsTTL)
+	if got := received(); got != fmt.Sprint(wantReceived+1) {
+		t.Fatalf("after the TTL: %s, want %d", got, wantReceived+1)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/otklik/otklik/internal/model"
@@ -69,7 +70,7 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
 	if t, ok := refs.TerritoryByOKTMO(q.Get("territory")); ok && t.RegionID == reg.ID {
 		v.Territory, f.TerritoryID = t.OKTMO, t.ID
 	}
-	st, err := s.st.Stats(ctx, f)
+	st, err := s.statsCache.get(fmt.Sprintf("%d/%s", v.Period, v.Territory), now, func() (store.Stats, error) { return s.st.Stats(ctx, f) })
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -85,6 +86,45 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
 		v.Median = durationWords(stateOf(r).lang, time.Duration(*st.MedianFirstReactionSecs*float64(time.Second)))
 	}
 	s.render(w, r, http.StatusOK, "stats.html", "stats.title", v)
+}
+
+// StatsTTL is how long the public statistics are served from memory before they are counted again: the
+// counts run over every incident of the period, and a public page must not let anyone make the server do that
+// at every request.
+const StatsTTL = 5 * time.Minute
+
+// statsCache keeps the public statistics per period and territory for StatsTTL. Its keys are bounded by the
+// periods offered times the region's territories.
+type statsCache struct {
+	mu sync.Mutex
+	m  map[string]cachedStats
+}
+
+type cachedStats struct {
+	st store.Stats
+	at time.Time
+}
+
+// get returns the cached statistics under key when younger than StatsTTL, else counts them with load. Two
+// requests arriving together for a stale key may both count; the later result wins.
+func (c *statsCache) get(key string, now time.Time, load func() (store.Stats, error)) (store.Stats, error) {
+	c.mu.Lock()
+	e, ok := c.m[key]
+	c.mu.Unlock()
+	if ok && now.Sub(e.at) < StatsTTL && !now.Before(e.at) {
+		return e.st, nil
+	}
+	st, err := load()
+	if err != nil {
+		return st, err
+	}
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[string]cachedStats{}
+	}
+	c.m[key] = cachedStats{st: st, at: now}
+	c.mu.Unlock()
+	return st, nil
 }
 
 // durationWords renders a duration as hours and minutes ("5 ч 20 мин" / "5 h 20 min").

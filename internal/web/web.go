@@ -108,6 +108,7 @@ type Server struct {
 	dummyHash string // checked against when a login is unknown, so that the answer takes as long as for a known one
 
 	loginIP, loginUser, receptionIP *limiter
+	statsCache                      statsCache
 }
 
 // New returns the web interface over the workflow service. sink receives the reception's submissions (the

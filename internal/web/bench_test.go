@@ -1,0 +1,162 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/otklik/otklik/internal/auth"
+	"github.com/otklik/otklik/internal/demo/seed"
+	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/store"
+	"github.com/otklik/otklik/internal/store/storetest"
+	"github.com/otklik/otklik/internal/workflow"
+)
+
+// benchEnv is the demo region with n generated incidents in a SQLite file, for page benchmarks.
+type benchEnv struct {
+	st    *store.Store
+	srv   *Server
+	now   time.Time
+	track string // a tracking path of a reception incident with a published answer
+}
+
+// Words of the generated texts, written for these benchmarks.
+var benchWords = strings.Fields(`отопление батарея холодно подъезд крыша течёт вода горячая яма дорога асфальт
+	тротуар остановка автобус снег наледь двор уборка мусор контейнер площадка освещение фонарь темно школа
+	поликлиника запись врач очередь лифт сломан неделю жильцы просим помочь улица дом квартира подвал`)
+
+// newBenchEnv seeds the demo reference data and stores n incidents through store.Ingest in batches: statuses,
+// categories, territories and executors drawn at random, creation times over the 60 days before now, first
+// reactions for the answered ones.
+func newBenchEnv(b *testing.B, n int) *benchEnv {
+	b.Helper()
+	ctx := context.Background()
+	st := storetest.OpenSQLiteFile(b)
+	now := time.Date(2026, 11, 26, 4, 0, 0, 0, time.UTC)
+	if _, err := seed.Seed(ctx, st, seed.Options{Now: now, ReferenceOnly: true}); err != nil {
+		b.Fatal(err)
+	}
+	refs, err := st.LoadRefs(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	start := time.Now()
+	for done := 0; done < n; done += 1000 {
+		items := make([]store.IngestItem, 0, 1000)
+		for i := done; i < done+1000 && i < n; i++ {
+			created := now.Add(-time.Duration(r.Int64N(int64(60 * 24 * time.Hour))))
+			status := model.Statuses[r.IntN(len(model.Statuses))]
+			w := make([]string, 6)
+			for j := range w {
+				w[j] = benchWords[r.IntN(len(benchWords))]
+			}
+			text := strings.Join(w, " ")
+			cat := refs.Categories[r.IntN(len(refs.Categories))]
+			ter := refs.Territories[r.IntN(len(refs.Territories))]
+			inc := &model.Incident{Number: "38-2026-", RegionID: refs.Regions[0].ID, Status: status, Priority: model.PriorityNormal,
+				CategoryID: cat.ID, TerritoryID: ter.ID, Summary: text, Source: "vk", CreatedAt: created, UpdatedAt: created}
+			if status.Open() {
+				due := created.Add(time.Duration(1+r.IntN(10)) * 24 * time.Hour)
+				inc.ReactionDue, inc.DueAt = &due, &due
+			}
+			if status == model.StatusInterim || status == model.StatusResolved {
+				fr := created.Add(time.Duration(1+r.IntN(48)) * time.Hour)
+				inc.FirstReactionAt = &fr
+			}
+			items = append(items, store.IngestItem{
+				Message:  model.Message{Source: "vk", ExternalID: fmt.Sprintf("bench-%d", i), Text: text, PostedAt: created, ReceivedAt: created},
+				Incident: inc,
+			})
+		}
+		if _, err := st.Ingest(ctx, items); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := st.Optimize(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("generated %d incidents in %s", n, time.Since(start).Round(time.Millisecond))
+	svc := workflow.New(st, workflow.WithClock(func() time.Time { return now }), workflow.WithLogger(quiet))
+	e := &benchEnv{st: st, now: now}
+	e.srv = newServer(svc, nil, Options{Logger: quiet, Now: func() time.Time { return now }, UploadDir: b.TempDir()}, allPages())
+
+	// One reception incident with a published final answer, for the tracking page.
+	res, err := st.Ingest(ctx, []store.IngestItem{{
+		Message: model.Message{Source: ReceptionSource, ExternalID: "bench-reception", Text: "Во дворе не горят фонари", PostedAt: now, ReceivedAt: now},
+		Incident: &model.Incident{Number: "38-2026-", RegionID: refs.Regions[0].ID, Status: model.StatusResolved, Priority: model.PriorityNormal,
+			Summary: "Во дворе не горят фонари", Source: ReceptionSource, CreatedAt: now, UpdatedAt: now},
+	}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = st.WithTx(ctx, func(tx *store.Tx) error {
+		id, err := tx.CreateAnswer(ctx, model.Answer{IncidentID: res[0].IncidentID, Kind: model.AnswerFinal, State: model.AnswerPublished,
+			Text: "Фонари отремонтированы 25 ноября.", CreatedAt: now, UpdatedAt: now, PublishedAt: &now})
+		if err != nil {
+			return err
+		}
+		return tx.CreateRating(ctx, store.Rating{Token: "bench-rate", AnswerID: id, IncidentID: res[0].IncidentID, CreatedAt: now})
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	token := randomToken(24)
+	if err := st.CreateReceptionLink(ctx, store.ReceptionLink{TokenHash: auth.HashToken(token), MessageID: res[0].MessageID, Number: res[0].Number, CreatedAt: now}); err != nil {
+		b.Fatal(err)
+	}
+	e.track = trackPath(token)
+	return e
+}
+
+// BenchmarkPublicPages renders each public page through the whole handler (headers, session look-up,
+// queries, template) at 100,000 incidents.
+func BenchmarkPublicPages(b *testing.B) {
+	e := newBenchEnv(b, 100_000)
+	for _, p := range []struct{ name, path string }{
+		{"login", "/login"},
+		{"reception", "/reception"},
+		{"track", e.track},
+		{"stats 30 days", "/stats"}, // counted once, then served from memory for StatsTTL
+		{"stats all time", "/stats?period=0"},
+		{"stats territory", "/stats?period=90&territory=25701000"},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			req := httptest.NewRequest("GET", p.path, nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				e.srv.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("%s: %d", p.path, rec.Code)
+				}
+			}
+		})
+	}
+	// The statistics counted afresh at every request (what one request in StatsTTL pays).
+	for _, p := range []struct{ name, path string }{
+		{"stats 30 days uncached", "/stats"},
+		{"stats all time uncached", "/stats?period=0"},
+		{"stats territory uncached", "/stats?period=90&territory=25701000"},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			req := httptest.NewRequest("GET", p.path, nil)
+			for b.Loop() {
+				e.srv.statsCache.mu.Lock()
+				e.srv.statsCache.m = nil
+				e.srv.statsCache.mu.Unlock()
+				rec := httptest.NewRecorder()
+				e.srv.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("%s: %d", p.path, rec.Code)
+				}
+			}
+		})
+	}
+}
