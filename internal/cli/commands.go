@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"runtime"
@@ -101,6 +102,37 @@ Example:
 	return nil
 }
 
+// roleFlags are the flags naming a user and the role it is given (user add, user set-role).
+type roleFlags struct {
+	login, role, executor, territory *string
+}
+
+func addRoleFlags(fs *flag.FlagSet) roleFlags {
+	return roleFlags{
+		login:     fs.String("login", "", "login (required)"),
+		role:      fs.String("role", "", "role (required)"),
+		executor:  fs.String("executor", "", "executor code, for the executor role"),
+		territory: fs.String("territory", "", "territory OKTMO code, for a supervisor of one territory"),
+	}
+}
+
+// open checks the flags, opens the store and resolves the role's binding; the caller closes the store.
+func (rf roleFlags) open(ctx context.Context, dsn string) (*store.Store, int64, int64, error) {
+	if *rf.login == "" {
+		return nil, 0, 0, fmt.Errorf("--login: required")
+	}
+	st, err := openStore(ctx, dsn)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	exID, terID, err := bindRole(ctx, st, model.Role(*rf.role), *rf.executor, *rf.territory)
+	if err != nil {
+		st.Close()
+		return nil, 0, 0, err
+	}
+	return st, exID, terID, nil
+}
+
 // bindRole resolves --executor and --territory codes for a role.
 func bindRole(ctx context.Context, st *store.Store, role model.Role, executor, territory string) (int64, int64, error) {
 	if !role.Valid() {
@@ -148,27 +180,18 @@ can use API tokens only (see 'otklik token create').
 Example:
   otklik user add --login ivanova --name "Иванова А. П." --role operator --password 'long secret'`)
 	db := dbFlag(fs, io)
-	login := fs.String("login", "", "login (required)")
+	rf := addRoleFlags(fs)
 	name := fs.String("name", "", "full name")
-	role := fs.String("role", "", "role (required)")
 	pw := fs.String("password", "", "password (at least 8 characters)")
-	executor := fs.String("executor", "", "executor code, for the executor role")
-	territory := fs.String("territory", "", "territory OKTMO code, for a supervisor of one territory")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	if *login == "" {
-		return fmt.Errorf("--login: required")
-	}
-	st, err := openStore(ctx, *db)
+	st, exID, terID, err := rf.open(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	exID, terID, err := bindRole(ctx, st, model.Role(*role), *executor, *territory)
-	if err != nil {
-		return err
-	}
+	login, role := rf.login, rf.role
 	hash := ""
 	if *pw != "" {
 		if hash, err = auth.HashPassword(*pw); err != nil {
@@ -247,25 +270,16 @@ func runUserSetRole(ctx context.Context, args []string, io IO) error {
 	fs := newFlags(io, "user set-role", "user set-role --login NAME --role ROLE [--executor CODE] [--territory OKTMO]",
 		"Change a user's role and what it is bound to (see 'otklik user add --help').")
 	db := dbFlag(fs, io)
-	login := fs.String("login", "", "login (required)")
-	role := fs.String("role", "", "role (required)")
-	executor := fs.String("executor", "", "executor code, for the executor role")
-	territory := fs.String("territory", "", "territory OKTMO code, for a supervisor of one territory")
+	rf := addRoleFlags(fs)
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	if *login == "" {
-		return fmt.Errorf("--login: required")
-	}
-	st, err := openStore(ctx, *db)
+	st, exID, terID, err := rf.open(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	exID, terID, err := bindRole(ctx, st, model.Role(*role), *executor, *territory)
-	if err != nil {
-		return err
-	}
+	login, role := rf.login, rf.role
 	if err := st.SetRole(ctx, *login, model.Role(*role), exID, terID); err != nil {
 		return err
 	}
