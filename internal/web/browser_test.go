@@ -40,6 +40,7 @@ import (
 	"github.com/otklik/otklik/internal/api"
 	"github.com/otklik/otklik/internal/demo/seed"
 	"github.com/otklik/otklik/internal/ingest"
+	"github.com/otklik/otklik/internal/model"
 	"github.com/otklik/otklik/internal/store"
 	"github.com/otklik/otklik/internal/store/storetest"
 	"github.com/otklik/otklik/internal/web"
@@ -332,6 +333,51 @@ func TestBrowserReception(t *testing.T) {
 		t.Fatalf("status %q not in words", status)
 	}
 	b.screenshot("reception-tracking")
+	trackURL := b.location()
+
+	// The centre and the executor answer through the workflow; the answer is published.
+	actor := func(login string) model.Actor {
+		u, _, err := a.Store.UserByLogin(b.ctx, login)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return model.ActorOf(u)
+	}
+	ex := actor("adm.irkutsk")
+	if _, err := a.Svc.Act(b.ctx, actor("operator"), inc.ID, model.ActAssign, model.ActionArgs{ExecutorID: ex.ExecutorID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Svc.Act(b.ctx, ex, inc.ID, model.ActAccept, model.ActionArgs{}); err != nil {
+		t.Fatal(err)
+	}
+	ans, err := a.Svc.CreateAnswer(b.ctx, ex, inc.ID, workflow.AnswerInput{Kind: model.AnswerFinal, Submit: true,
+		Text: "Яма у дома по ул. Байкальская, 105 заделана 27 ноября: уложен новый асфальт, фото приложено.", Attachments: []string{"photo:1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Svc.AnswerAct(b.ctx, actor("moderator"), ans.ID, model.AnsApprove, workflow.AnswerArgs{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Svc.Published(b.ctx, ans.ID, "local"); err != nil {
+		t.Fatal(err)
+	}
+
+	// The resident reads the answer and rates it.
+	b.open(trackURL)
+	b.waitVisible("input[name=score][value='4']")
+	if txt := b.text(".answer p:not(.meta)"); !strings.Contains(txt, "уложен новый асфальт") {
+		t.Fatalf("answer on the tracking page: %q", txt)
+	}
+	b.screenshot("reception-answer")
+	b.click("input[name=score][value='4']")
+	b.click("input[name=solved][value=yes]")
+	b.fill("textarea[name=comment]", "Спасибо, сделали быстро")
+	b.click("form[action$='/rate'] button[type=submit]")
+	b.waitVisible(".success")
+	if txt := b.text("main"); !strings.Contains(txt, "Ваша оценка: 4 из 5") {
+		t.Fatalf("after rating: %q", txt)
+	}
+	b.screenshot("reception-rated")
 
 	// The public statistics count the new appeal.
 	b.open("/stats?period=7")

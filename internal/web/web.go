@@ -245,7 +245,9 @@ func (s *Server) wrap(p Page) http.Handler {
 				s.renderError(w, r, http.StatusBadRequest, "error.bad_form")
 				return
 			}
-			if !s.validCSRF(r, st) {
+			// Browsers say where a request comes from; a form posted from another site is refused even before
+			// its token is looked at.
+			if r.Header.Get("Sec-Fetch-Site") == "cross-site" || !s.validCSRF(r, st) {
 				s.renderError(w, r, http.StatusForbidden, "error.csrf")
 				return
 			}

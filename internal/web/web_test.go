@@ -154,6 +154,13 @@ func TestCSRFAndRoles(t *testing.T) {
 			t.Errorf("%s token: status %d", name, res.Status)
 		}
 	}
+	// A browser reporting a cross-site form is refused even with a valid token.
+	req, _ := http.NewRequest("POST", e.ts.URL+"/login", strings.NewReader(url.Values{CSRFField: {b.token("/login")}, "login": {"operator"}, "password": {seed.Password}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	if res := b.do(req); res.Status != http.StatusForbidden {
+		t.Errorf("cross-site form: %d", res.Status)
+	}
 	// Signed in: the session's token, not the anonymous one.
 	anonTok := b.token("/login")
 	b.login("school19")
