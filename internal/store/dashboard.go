@@ -151,9 +151,10 @@ type Dashboard struct {
 	Growing     []GrowingProblem `json:"growing"`
 }
 
-// DashboardQueries is the most queries Dashboard runs, whatever the number of rows: four aggregates shared by
-// the summary and the three breakdowns, three name look-ups, two for the days, one for the growing problems.
-const DashboardQueries = 4 + 3 + 2 + 1
+// DashboardQueries is the most queries Dashboard runs, whatever the number of rows: the category tree, four
+// aggregates shared by the summary and the three breakdowns, three name look-ups, two for the days, one for the
+// growing problems.
+const DashboardQueries = 1 + 4 + 3 + 2 + 1
 
 // Dashboard computes the whole dashboard: the summary, the daily trend, the three breakdowns and the problems
 // growing in the week before f.Now (at most growingLimit of them) in DashboardQueries queries. The summary and
@@ -210,9 +211,9 @@ func (s *Store) DashboardSummary(ctx context.Context, f DashboardFilter) (Figure
 	return Figures{}, nil
 }
 
-// DashboardBreakdown computes the figures per topic, territory or executor (five queries), largest groups first
-// (by incidents received, then by name). Everything is counted over the period's incidents, so every group has
-// received at least one.
+// DashboardBreakdown computes the figures per topic, territory or executor (five queries; six by topic), the
+// largest groups first (by incidents received, then by name). Everything is counted over the period's incidents,
+// so every group has received at least one.
 func (s *Store) DashboardBreakdown(ctx context.Context, f DashboardFilter, by BreakdownBy) ([]BreakdownRow, error) {
 	if err := f.check(); err != nil {
 		return nil, err
@@ -290,48 +291,102 @@ func (s *Store) periodIncidents(f DashboardFilter, index string) string {
 	return `incidents i INDEXED BY ` + index
 }
 
-// groupKey is the SQL of the composite group key of dims (topic code, territory id and executor id as text,
-// joined by "|", the topic last since only a code could hold a "|"), the join it needs, and whether it groups at
-// all. answers: the executor is the answer's (alias a), not the incident's.
-func groupKey(dims []BreakdownBy, answers bool) (key, join string, grouped bool) {
+// groupKey is the SQL of the composite group key of dims: territory id, executor id and category id as text,
+// joined by "|" (the category's topic is found here, which spares a join per row), and whether it groups at all.
+// answers: the executor is the answer's (alias a), not the incident's.
+func groupKey(dims []BreakdownBy, answers bool) (key string, grouped bool) {
 	var parts []string
-	has := func(b BreakdownBy) bool { return slices.Contains(dims, b) }
-	if has(ByTerritory) {
+	if slices.Contains(dims, ByTerritory) {
 		parts = append(parts, `CAST(COALESCE(i.territory_id, 0) AS TEXT)`)
 	}
-	if has(ByExecutor) {
+	if slices.Contains(dims, ByExecutor) {
 		if answers {
 			parts = append(parts, `CAST(COALESCE(a.executor_id, 0) AS TEXT)`)
 		} else {
 			parts = append(parts, `CAST(COALESCE(i.executor_id, 0) AS TEXT)`)
 		}
 	}
-	if has(ByTopic) {
-		parts = append(parts, `COALESCE(NULLIF(c.parent_code, ''), c.code, '')`)
-		join = ` LEFT JOIN categories c ON c.id = i.category_id`
+	if slices.Contains(dims, ByTopic) {
+		parts = append(parts, `CAST(COALESCE(i.category_id, 0) AS TEXT)`)
 	}
 	if len(parts) == 0 {
-		return `'0'`, "", false
+		return `'0'`, false
 	}
-	return strings.Join(parts, ` || '|' || `), join, true
+	return strings.Join(parts, ` || '|' || `), true
 }
 
-// splitKey maps a composite key to the key of each dimension ("0" for the summary).
-func splitKey(dims []BreakdownBy, key string) map[BreakdownBy]string {
-	var order []BreakdownBy
+// keySplitter maps a composite key to the group key of each dimension, in the order of dims ("0" for the
+// summary, the topic's code for ByTopic).
+type keySplitter struct {
+	dims  []BreakdownBy
+	pos   []int             // per dim: its part of the composite key, -1 for the summary
+	topic map[string]string // category id → topic code
+	out   []string
+}
+
+func newKeySplitter(dims []BreakdownBy, topic map[string]string) *keySplitter {
+	ks := &keySplitter{dims: dims, topic: topic, pos: make([]int, len(dims)), out: make([]string, len(dims))}
+	n := 0
 	for _, b := range []BreakdownBy{ByTerritory, ByExecutor, ByTopic} {
-		if slices.Contains(dims, b) {
-			order = append(order, b)
+		for i, d := range dims {
+			if d == b {
+				ks.pos[i] = n
+				n++
+			}
 		}
 	}
-	out := map[BreakdownBy]string{"": "0"}
-	parts := strings.SplitN(key, "|", len(order))
-	for i, b := range order {
-		if i < len(parts) {
-			out[b] = parts[i]
+	for i, d := range dims {
+		if d == "" {
+			ks.pos[i] = -1
 		}
 	}
-	return out
+	return ks
+}
+
+// split returns the group keys of key; the slice is reused by the next call.
+func (ks *keySplitter) split(key string) []string {
+	for i, d := range ks.dims {
+		p := ks.pos[i]
+		if p < 0 {
+			ks.out[i] = "0"
+			continue
+		}
+		part := key
+		for j := 0; j < p; j++ {
+			_, part, _ = strings.Cut(part, "|")
+		}
+		part, _, _ = strings.Cut(part, "|")
+		if d == ByTopic {
+			part = ks.topic[part] // "" for an uncategorised incident
+		}
+		ks.out[i] = part
+	}
+	return ks.out
+}
+
+// topics maps every category id (as text) to its topic's code (one query over the small categories table).
+func (s *Store) topics(ctx context.Context) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, code, parent_code FROM categories`)
+	if err != nil {
+		return nil, fmt.Errorf("store: dashboard topics: %w", err)
+	}
+	out := map[string]string{}
+	err = scanAll(rows, func(sc func(...any) error) error {
+		var id int64
+		var code, parent string
+		if err := sc(&id, &code, &parent); err != nil {
+			return err
+		}
+		if parent == "" {
+			parent = code
+		}
+		out[strconv.FormatInt(id, 10)] = parent
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: dashboard topics: %w", err)
+	}
+	return out, nil
 }
 
 // acc accumulates one group: the figures' counts plus the sums the means are folded from.
@@ -353,22 +408,30 @@ func (s *Store) aggregate(ctx context.Context, f DashboardFilter, dims []Breakdo
 	for _, d := range dims {
 		accs[d] = map[string]*acc{}
 	}
+	var topic map[string]string
+	if slices.Contains(dims, ByTopic) {
+		var err error
+		if topic, err = s.topics(ctx); err != nil {
+			return nil, err
+		}
+	}
+	ks := newKeySplitter(dims, topic)
+	byDim := make([]map[string]*acc, len(dims))
+	for i, d := range dims {
+		byDim[i] = accs[d]
+	}
 	// each calls fn with the accumulator of every dimension the composite key belongs to.
 	each := func(key string, fn func(*acc)) {
-		for d, k := range splitKey(dims, key) {
-			m, ok := accs[d]
-			if !ok {
-				continue
-			}
-			a, ok := m[k]
+		for i, k := range ks.split(key) {
+			a, ok := byDim[i][k]
 			if !ok {
 				a = &acc{}
-				m[k] = a
+				byDim[i][k] = a
 			}
 			fn(a)
 		}
 	}
-	key, join, grouped := groupKey(dims, false)
+	key, grouped := groupKey(dims, false)
 	groupBy := func(k string) string { // PostgreSQL refuses GROUP BY a constant: the summary is one group anyway
 		if !grouped {
 			return ""
@@ -385,7 +448,7 @@ func (s *Store) aggregate(ctx context.Context, f DashboardFilter, dims []Breakdo
 		SUM(CASE WHEN i.status IN ('new', 'assigned', 'in_work', 'interim') AND i.due_at < ? THEN 1 ELSE 0 END),
 		SUM(CASE WHEN i.status = 'resolved' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN i.first_reaction_at IS NOT NULL AND i.executor_id IN (SELECT id FROM executors WHERE connected = TRUE) THEN 1 ELSE 0 END)
-		FROM ` + from + join + ` WHERE ` + cond + groupBy(key)
+		FROM ` + from + ` WHERE ` + cond + groupBy(key)
 	rows, err := s.db.QueryContext(ctx, s.d.rebind(q), append([]any{now, now}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard counts: %w", err)
@@ -453,8 +516,8 @@ func (s *Store) aggregate(ctx context.Context, f DashboardFilter, dims []Breakdo
 
 // aggregateDetails runs the three queries after the counts: reaction times, answers and ratings.
 func (s *Store) aggregateDetails(ctx context.Context, dims []BreakdownBy, cond string, args []any, from string, each func(string, func(*acc))) error {
-	key, join, grouped := groupKey(dims, false)
-	akey, ajoin, _ := groupKey(dims, true)
+	key, grouped := groupKey(dims, false)
+	akey, _ := groupKey(dims, true)
 	groupBy := func(k string) string {
 		if !grouped {
 			return ""
@@ -465,7 +528,7 @@ func (s *Store) aggregateDetails(ctx context.Context, dims []BreakdownBy, cond s
 	// 2. Reaction times, streamed (two values a row) and sorted here per group for the medians: exact, foldable
 	// across dimensions, and several times faster than SQLite's window functions.
 	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+key+` AS k, i.first_reaction_at - i.created_at
-		FROM `+from+join+` WHERE `+cond+` AND i.first_reaction_at IS NOT NULL`), args...)
+		FROM `+from+` WHERE `+cond+` AND i.first_reaction_at IS NOT NULL`), args...)
 	if err != nil {
 		return fmt.Errorf("store: dashboard reaction times: %w", err)
 	}
@@ -491,7 +554,7 @@ func (s *Store) aggregateDetails(ctx context.Context, dims []BreakdownBy, cond s
 		SUM(CASE WHEN a.submitted_at IS NOT NULL THEN 1 ELSE 0 END),
 		SUM(CASE WHEN a.formal = TRUE THEN 1 ELSE 0 END),
 		SUM(CASE WHEN a.formal = TRUE AND a.id IN (SELECT answer_id FROM events WHERE type = 'answer.return' AND answer_id IS NOT NULL) THEN 1 ELSE 0 END)
-		FROM ` + from + ` JOIN answers a ON a.incident_id = i.id` + ajoin + ` WHERE ` + cond + groupBy(akey)
+		FROM ` + from + ` JOIN answers a ON a.incident_id = i.id WHERE ` + cond + groupBy(akey)
 	rows, err = s.db.QueryContext(ctx, s.d.rebind(q), args...)
 	if err != nil {
 		return fmt.Errorf("store: dashboard answers: %w", err)
@@ -518,9 +581,9 @@ func (s *Store) aggregateDetails(ctx context.Context, dims []BreakdownBy, cond s
 	}
 
 	// 4. Residents' ratings of the answers to the period's incidents.
-	rjoin := ajoin
+	rjoin := ""
 	if slices.Contains(dims, ByExecutor) {
-		rjoin += ` JOIN answers a ON a.id = r.answer_id`
+		rjoin = ` JOIN answers a ON a.id = r.answer_id`
 	}
 	q = `SELECT ` + akey + ` AS k, COUNT(r.score), SUM(r.score),
 		SUM(CASE WHEN r.solved IS NOT NULL THEN 1 ELSE 0 END), SUM(CASE WHEN r.solved = TRUE THEN 1 ELSE 0 END)
