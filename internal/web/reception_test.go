@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/otklik/otklik/internal/ingest"
 	"github.com/otklik/otklik/internal/model"
 	"github.com/otklik/otklik/internal/workflow"
 )
@@ -337,5 +339,30 @@ func TestPublicStats(t *testing.T) {
 	e.clock.Advance(StatsTTL)
 	if got := received(); got != fmt.Sprint(wantReceived+1) {
 		t.Fatalf("after the TTL: %s, want %d", got, wantReceived+1)
+	}
+}
+
+// A pipeline that refuses work (here: shut down) makes the reception answer 503 with Retry-After and keep
+// nothing.
+func TestReceptionOverloaded(t *testing.T) {
+	e := newEnv(t)
+	stopped := ingest.New(e.svc, nil, ingest.Config{}, quiet)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	stopped.Run(ctx) // returns at once: the pipeline is shut down
+	srv := newServer(e.svc, stopped, Options{Logger: quiet, Now: e.clock.Now, UploadDir: t.TempDir()}, allPages())
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	b := e.browser(t)
+	b.e = &env{ts: ts}
+	res := b.postMultipart("/reception", validForm("Во дворе яма на дороге, машины её объезжают по газону."), []upload{{"p.png", pngBytes(t)}})
+	if res.Status != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" || !strings.Contains(res.Body, "слишком много обращений") {
+		t.Fatalf("status %d\n%.1000s", res.Status, res.Body)
+	}
+	if n := e.countReception(t); n != 0 {
+		t.Fatalf("%d stored", n)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(srv.opts.UploadDir, photoDir)); len(entries) != 0 {
+		t.Fatalf("%d photos left behind", len(entries))
 	}
 }

@@ -44,6 +44,7 @@ import (
 	"time"
 
 	"github.com/otklik/otklik/internal/auth"
+	"github.com/otklik/otklik/internal/connector"
 	"github.com/otklik/otklik/internal/model"
 	"github.com/otklik/otklik/internal/store"
 	"github.com/otklik/otklik/internal/workflow"
@@ -112,7 +113,7 @@ type Server struct {
 }
 
 // New returns the web interface over the workflow service. sink receives the reception's submissions (the
-// server's ingest pipeline). It panics if the embedded templates, messages or page table are inconsistent,
+// server's ingest pipeline; required). It panics if the embedded templates, messages or page table are inconsistent,
 // which the package's tests rule out.
 func New(svc *workflow.Service, sink Sink, opts Options) *Server {
 	return newServer(svc, sink, opts, allPages())
@@ -267,6 +268,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.renderError(w, r, http.StatusBadRequest, "error.invalid")
 	case errors.Is(err, model.ErrConflict):
 		s.renderError(w, r, http.StatusConflict, "error.conflict")
+	case errors.Is(err, connector.ErrOverloaded):
+		w.Header().Set("Retry-After", "30")
+		s.renderError(w, r, http.StatusServiceUnavailable, "error.overloaded")
 	case errors.Is(err, context.Canceled):
 		// The client went away: nothing to answer.
 	default:
