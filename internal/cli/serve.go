@@ -133,7 +133,8 @@ Example:
 	for _, p := range []string{"/api/", "/healthz", "/r/"} {
 		mux.Handle(p, apiH)
 	}
-	mux.Handle("/", web.New(svc, pipe, web.Options{Logger: log, Secure: *secure, UploadDir: *uploadDir, SecretKey: []byte(*secretKey)}))
+	webUI := web.New(svc, pipe, web.Options{Logger: log, Secure: *secure, UploadDir: *uploadDir, SecretKey: []byte(*secretKey)})
+	mux.Handle("/", webUI)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -159,6 +160,7 @@ Example:
 		svc.RunTicker(tickCtx, *tick)
 	}()
 	go keepStatistics(tickCtx, st, log)
+	go webUI.RunJanitor(tickCtx, time.Hour)
 	if *retrainEvery > 0 {
 		go retrainer.Run(tickCtx)
 	}
