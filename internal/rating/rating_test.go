@@ -209,3 +209,18 @@ func TestFormula(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkRank500(b *testing.B) {
+	in := make([]Input, 500)
+	for i := range in {
+		in[i] = Input{Name: strings.Repeat("я", i%7+1), Code: string(rune('a' + i%26)), Received: i % 40, Answered: i % 30, AnsweredOnTime: i % 20,
+			AwaitingOverdue: i % 5, ConnectedAnswered: i % 10, MedianReaction: dur(float64(i % 50)), MeanGrade: f(float64(i % 100)),
+			Submitted: i % 30, FormalReturned: i % 3, MeanScore: f(float64(1 + i%5)), Rated: i % 4}
+	}
+	cfg := DefaultConfig()
+	for b.Loop() {
+		if _, err := Rank(in, cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
