@@ -131,7 +131,7 @@ func openSQLite(dsn string) (*Store, error) {
 	if strings.Contains(conn, "?") {
 		sep = "&"
 	}
-	conn += sep + "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)&_txlock=immediate"
+	conn += sep + "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-16000)&_txlock=immediate"
 	if !memory {
 		conn += "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
 	}
