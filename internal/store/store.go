@@ -23,8 +23,9 @@ import (
 
 // Store is the database handle shared by the whole process.
 type Store struct {
-	db *sql.DB
-	d  dialect
+	db   *sql.DB
+	d    dialect
+	conn string // the driver's connection string (SQLite), for OpenCounting
 }
 
 type dialect struct {
@@ -141,7 +142,7 @@ func openSQLite(dsn string) (*Store, error) {
 	}
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
-	return &Store{db: db, d: sqliteDialect}, nil
+	return &Store{db: db, d: sqliteDialect, conn: conn}, nil
 }
 
 // Close releases the connections.
