@@ -1,0 +1,114 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/otklik/otklik/internal/demo/seed"
+	"github.com/otklik/otklik/internal/ingest"
+	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/store"
+	"github.com/otklik/otklik/internal/workflow"
+)
+
+// countingEnv is env over a store that counts its statements, seeded with n demo incidents.
+func countingEnv(t *testing.T, n int) (*env, *store.QueryCounter) {
+	t.Helper()
+	ctx := context.Background()
+	st, counter, err := store.OpenCounting(ctx, t.TempDir()+"/q.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{t: time.Date(2026, 11, 26, 4, 0, 0, 0, time.UTC)}
+	if _, err := seed.Seed(ctx, st, seed.Options{Now: c.Now(), Incidents: n, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	svc := workflow.New(st, workflow.WithClock(c.Now), workflow.WithLogger(quiet))
+	pipe := ingest.New(svc, nil, ingest.Config{}, quiet)
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { pipe.Run(runCtx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	srv := newServer(svc, pipe, Options{Logger: quiet, Now: c.Now, UploadDir: t.TempDir()}, allPages())
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return &env{st: st, svc: svc, pipe: pipe, srv: srv, ts: ts, clock: c}, counter
+}
+
+// loginFor names a demo user of each role.
+var loginFor = map[model.Role]string{
+	model.RoleAdmin: "admin", model.RoleOperator: "operator", model.RoleModerator: "moderator",
+	model.RoleExecutor: "uk.baikalsky", model.RoleSupervisor: "curator",
+}
+
+// pageQueries opens every GET page without path parameters as a role allowed to see it and returns the
+// statements each made.
+func pageQueries(t *testing.T, e *env, counter *store.QueryCounter) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	browsers := map[model.Role]*browser{}
+	for _, p := range allPages() {
+		if p.Method != "GET" || strings.Contains(p.Path, "{") && !strings.HasSuffix(p.Path, "{$}") {
+			continue
+		}
+		path := strings.TrimSuffix(p.Path, "{$}")
+		role := model.Role("")
+		if len(p.Roles) > 0 {
+			role = p.Roles[0]
+			if slices.Contains(p.Roles, model.RoleOperator) {
+				role = model.RoleOperator
+			}
+		}
+		b, ok := browsers[role]
+		if !ok {
+			b = e.browser(t)
+			if role != "" {
+				b.login(loginFor[role])
+			}
+			browsers[role] = b
+		}
+		b.get(path) // warm caches (reference data, statistics) once
+		counter.Reset()
+		res := b.get(path)
+		if res.Status != http.StatusOK {
+			t.Errorf("%s as %q: status %d", path, role, res.Status)
+			continue
+		}
+		out[fmt.Sprintf("%s as %s", path, role)] = counter.Count()
+	}
+	return out
+}
+
+// TestPagesMakeAFixedNumberOfQueries: every page makes the same, small number of statements whether the
+// database holds 40 incidents or six times as many.
+func TestPagesMakeAFixedNumberOfQueries(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds two demo databases")
+	}
+	small, cs := countingEnv(t, 40)
+	big, cb := countingEnv(t, 240)
+	a, b := pageQueries(t, small, cs), pageQueries(t, big, cb)
+	const maxQueries = 30
+	for page, n := range a {
+		t.Logf("%-40s %d statements", page, n)
+		if n != b[page] {
+			t.Errorf("%s: %d statements with 40 incidents, %d with 240", page, n, b[page])
+		}
+		if n > maxQueries {
+			t.Errorf("%s: %d statements, more than %d", page, n, maxQueries)
+		}
+	}
+	if len(a) < 3 {
+		t.Fatalf("only %d pages measured", len(a))
+	}
+}
