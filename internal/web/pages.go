@@ -12,6 +12,7 @@ func allPages() []Page {
 	var p []Page
 	p = append(p, corePages...)
 	p = append(p, receptionPages...)
+	p = append(p, operatorPages...)
 	return p
 }
 
