@@ -29,7 +29,7 @@ var actorRoles = []model.Role{model.RoleOperator, model.RoleAdmin, model.RoleExe
 // operatorPages are the operator console, the incident search and the incident card.
 var operatorPages = []Page{
 	{Method: "GET", Path: "/operator", Roles: operatorRoles, Nav: "nav.operator", Handle: (*Server).operatorQueue},
-	{Method: "GET", Path: "/operator/events", Roles: operatorRoles, Handle: (*Server).operatorEvents},
+	{Method: "GET", Path: "/operator/events/{after}", Roles: operatorRoles, Handle: (*Server).operatorEvents},
 	{Method: "POST", Path: "/operator/bulk", Roles: operatorRoles, Handle: (*Server).operatorBulk},
 	{Method: "GET", Path: "/incidents", Roles: readerRoles, Nav: "nav.incidents", Handle: (*Server).incidentList},
 	{Method: "GET", Path: "/incidents/{number}", Roles: staff, Handle: (*Server).incidentCard},
@@ -67,7 +67,7 @@ type prediction struct {
 
 // createdData is the JSON data of a "created" event.
 type createdData struct {
-	Analysis *analysis        `json:"analysis"`
+	Analysis *analysis         `json:"analysis"`
 	Routing  *routing.Decision `json:"routing"`
 }
 
@@ -319,6 +319,9 @@ func opKey(kind, value string) string { return "operator." + kind + "." + value 
 
 // OpT is the operator message of one value of a kind: {{$.OpT "priority" .Inc.Priority}}.
 func (v *View) OpT(kind string, value any) string { return v.T(opKey(kind, fmt.Sprint(value))) }
+
+// StatusOf is a status recorded as text (an event's from and to) in words.
+func (v *View) StatusOf(s string) string { return v.StatusText(model.Status(s)) }
 
 // Percent formats a probability as whole percent.
 func (v *View) Percent(p float64) string { return strconv.Itoa(int(p*100+0.5)) + " %" }

@@ -22,15 +22,16 @@ const (
 	SSELifetime = 5 * time.Minute
 )
 
-// operatorEvents streams new incidents of the triage queue as "incident" events, each carrying the queue row
-// rendered on the server (the same HTML as the page), with the incident id as the event id. The stream starts
-// after the id in the Last-Event-ID header (a reconnection) or the after parameter (the page's newest row).
+// operatorEvents (/operator/events/{after}) streams new incidents of the triage queue as "incident" events,
+// each carrying the queue row rendered on the server (the same HTML as the page), with the incident id as the
+// event id. The stream starts after the id in the Last-Event-ID header (a reconnection) or in the path (the
+// page's newest row), looks at once and then every SSEPoll, and ends after SSELifetime.
 func (s *Server) operatorEvents(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	rc := http.NewResponseController(w)
 	after, _ := strconv.ParseInt(r.Header.Get("Last-Event-ID"), 10, 64)
 	if after == 0 {
-		after, _ = strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+		after, _ = strconv.ParseInt(r.PathValue("after"), 10, 64)
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
@@ -38,6 +39,11 @@ func (s *Server) operatorEvents(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	if _, err := fmt.Fprint(w, "retry: 3000\n: otklik\n\n"); err != nil {
+		return
+	}
+	after, err := s.sendNew(w, r, after)
+	if err != nil {
+		s.log.Warn("web: operator events", "err", err)
 		return
 	}
 	if rc.Flush() != nil {

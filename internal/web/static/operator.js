@@ -8,7 +8,7 @@
     if (!queue || !window.EventSource) { return; }
     // Only the first page of the queue is live.
     if (/[?&]cursor=/.test(window.location.search)) { return; }
-    var url = queue.getAttribute("data-events") + "?after=" + encodeURIComponent(queue.getAttribute("data-after") || "0");
+    var url = queue.getAttribute("data-events") + "/" + encodeURIComponent(queue.getAttribute("data-after") || "0");
     var live = document.getElementById("op-live");
     var fresh = 0;
     var es = new EventSource(url);
