@@ -247,13 +247,15 @@ func (s *Server) incidentCard(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, e := range events {
 		if e.Type == "created" && len(e.Data) > 0 {
-			_ = json.Unmarshal(e.Data, &v.Created)
+			if json.Unmarshal(e.Data, &v.Created) == nil {
+				v.Created.Analysis = v.Created.Analysis.named(refs)
+			}
 		}
 		v.Events = append(v.Events, s.eventInWords(e, refs))
 	}
 	now := s.now()
 	if inc.DueAt != nil {
-		v.Due, v.Overdue = countdown(inc.DueAt.Sub(now))
+		v.Due, v.Overdue = countdown(inc.DueAt.Sub(now), stateOf(r).lang)
 	}
 	v.CanOperate = (a.Role == model.RoleOperator || a.Role == model.RoleAdmin) && inc.Status.Open()
 	own := a.Role == model.RoleExecutor && a.ExecutorID != 0 && a.ExecutorID == inc.ExecutorID
@@ -279,20 +281,31 @@ func (s *Server) incidentCard(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "incident.html", "operator.incident.title", v)
 }
 
-// countdown words the time left until a deadline: "осталось 3 ч 20 мин", or how long ago it passed.
-func countdown(left time.Duration) (string, bool) {
+// countdown words the time left until a deadline: "осталось 3 ч 20 мин", or how long ago it passed
+// ("просрочено на 1 ч 30 мин"); in English when lang is "en".
+func countdown(left time.Duration, lang string) (string, bool) {
+	units := [3]string{" д", " ч", " мин"}
+	if lang == "en" {
+		units = [3]string{" d", " h", " min"}
+	}
 	over := left < 0
 	d := left.Abs().Round(time.Minute)
 	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
 	var parts []string
 	if days > 0 {
-		parts = append(parts, strconv.Itoa(days)+" д")
+		parts = append(parts, strconv.Itoa(days)+units[0])
 	}
 	if hours > 0 {
-		parts = append(parts, strconv.Itoa(hours)+" ч")
+		parts = append(parts, strconv.Itoa(hours)+units[1])
 	}
 	if days == 0 && (mins > 0 || hours == 0) {
-		parts = append(parts, strconv.Itoa(mins)+" мин")
+		parts = append(parts, strconv.Itoa(mins)+units[2])
+	}
+	if lang == "en" {
+		if over {
+			return "overdue by " + strings.Join(parts, " "), true
+		}
+		return strings.Join(parts, " ") + " left", false
 	}
 	if over {
 		return "просрочено на " + strings.Join(parts, " "), true

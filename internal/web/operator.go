@@ -65,6 +65,26 @@ type prediction struct {
 	P     float64 `json:"p"`
 }
 
+// named returns the analysis with the topics' codes replaced by the categories' names.
+func (a *analysis) named(refs *store.Refs) *analysis {
+	if a == nil {
+		return nil
+	}
+	out := *a
+	name := func(code string) string {
+		if c, ok := refs.CategoryByCode(code); ok {
+			return c.Name
+		}
+		return code
+	}
+	out.Topic = name(a.Topic)
+	out.Topics = make([]prediction, len(a.Topics))
+	for i, p := range a.Topics {
+		out.Topics[i] = prediction{Label: name(p.Label), P: p.P}
+	}
+	return &out
+}
+
 // createdData is the JSON data of a "created" event.
 type createdData struct {
 	Analysis *analysis         `json:"analysis"`
@@ -155,7 +175,7 @@ func (s *Server) queueData(ctx context.Context, incs []model.Incident) (*queueVi
 	for _, inc := range incs {
 		it := queueItem{Inc: inc, Msg: msgs[inc.ID]}
 		if c, ok := created[inc.ID]; ok {
-			it.Analysis, it.Routed = c.Analysis, c.Routing
+			it.Analysis, it.Routed = c.Analysis.named(refs), c.Routing
 		}
 		if d, err := s.svc.Suggest(ctx, inc, nil); err == nil {
 			it.Suggestion = d

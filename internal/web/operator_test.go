@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -480,20 +481,23 @@ func TestIncidentCardQueries(t *testing.T) {
 func TestCountdown(t *testing.T) {
 	tests := []struct {
 		d    time.Duration
+		lang string
 		want string
 		over bool
 	}{
-		{3*time.Hour + 20*time.Minute, "осталось 3 ч 20 мин", false},
-		{2*24*time.Hour + 5*time.Hour + 10*time.Minute, "осталось 2 д 5 ч", false},
-		{40 * time.Second, "осталось 1 мин", false},
-		{0, "осталось 0 мин", false},
-		{-(90 * time.Minute), "просрочено на 1 ч 30 мин", true},
-		{-(5 * time.Hour), "просрочено на 5 ч", true},
+		{3*time.Hour + 20*time.Minute, "ru", "осталось 3 ч 20 мин", false},
+		{2*24*time.Hour + 5*time.Hour + 10*time.Minute, "ru", "осталось 2 д 5 ч", false},
+		{40 * time.Second, "ru", "осталось 1 мин", false},
+		{0, "ru", "осталось 0 мин", false},
+		{-(90 * time.Minute), "ru", "просрочено на 1 ч 30 мин", true},
+		{-(5 * time.Hour), "ru", "просрочено на 5 ч", true},
+		{3*time.Hour + 20*time.Minute, "en", "3 h 20 min left", false},
+		{-(26 * time.Hour), "en", "overdue by 1 d 2 h", true},
 	}
 	for _, tt := range tests {
-		got, over := countdown(tt.d)
+		got, over := countdown(tt.d, tt.lang)
 		if got != tt.want || over != tt.over {
-			t.Errorf("countdown(%v) = %q, %v; want %q, %v", tt.d, got, over, tt.want, tt.over)
+			t.Errorf("countdown(%v, %s) = %q, %v; want %q, %v", tt.d, tt.lang, got, over, tt.want, tt.over)
 		}
 	}
 }
@@ -538,3 +542,50 @@ var (
 	listNumberRe = regexp.MustCompile(`<td><a href="/incidents/([^"]+)">`)
 	listNextRe   = regexp.MustCompile(`<a href="(/incidents\?[^"]+)">`)
 )
+
+// BenchmarkOperatorPages renders the operator's pages through the whole handler (headers, session look-up,
+// queries, template) at 100,000 incidents, signed in as the demo operator.
+func BenchmarkOperatorPages(b *testing.B) {
+	e := newBenchEnv(b, 100_000)
+	ctx := context.Background()
+	u, _, err := e.st.UserByLogin(ctx, "operator")
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	login := httptest.NewRequest("POST", "/login", nil)
+	login = login.WithContext(context.WithValue(login.Context(), stateKey{}, &reqState{}))
+	if err := e.srv.startSession(rec, login, u); err != nil {
+		b.Fatal(err)
+	}
+	cookies := rec.Result().Cookies()
+	page, err := e.st.ListIncidents(ctx, store.IncidentFilter{Statuses: []model.Status{model.StatusInWork}, Limit: 1, Now: e.now})
+	if err != nil || len(page.Items) == 0 {
+		b.Fatalf("no incident in work: %v", err)
+	}
+	card := "/incidents/" + page.Items[0].Number
+	for _, p := range []struct{ name, path string }{
+		{"queue", "/operator"},
+		{"incidents", "/incidents"},
+		{"incidents by deadline", "/incidents?sort=due&status=in_work"},
+		{"incidents overdue in a territory", "/incidents?overdue=1&territory=1"},
+		{"incidents words", "/incidents?q=" + url.QueryEscape("отопление подъезд")},
+		{"card", card},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			req := httptest.NewRequest("GET", p.path, nil)
+			for _, c := range cookies {
+				req.AddCookie(c)
+			}
+			e.srv.ServeHTTP(httptest.NewRecorder(), req) // warm the reference data
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				e.srv.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("%s: %d", p.path, rec.Code)
+				}
+			}
+		})
+	}
+}
