@@ -163,6 +163,7 @@ type cardEvent struct {
 	E      model.Event
 	Key    string // message key of the event's kind
 	Detail string // reason, executor, category… as recorded
+	ShowTo bool   // the status it moved to says more than the event's name
 }
 
 // cardView is the data of the incident card.
@@ -178,6 +179,7 @@ type cardView struct {
 	Flash                         flash
 	// What the viewer may do.
 	CanOperate, CanAccept, CanDecline, CanAnswer bool
+	CanRestore, CanReopen                        bool
 	Suggested                                    *model.Executor
 	SuggestReason                                string
 	Executors, Categories                        []refChoice
@@ -258,6 +260,9 @@ func (s *Server) incidentCard(w http.ResponseWriter, r *http.Request) {
 		v.Due, v.Overdue = countdown(inc.DueAt.Sub(now), stateOf(r).lang)
 	}
 	v.CanOperate = (a.Role == model.RoleOperator || a.Role == model.RoleAdmin) && inc.Status.Open()
+	staffRole := a.Role == model.RoleOperator || a.Role == model.RoleAdmin
+	v.CanRestore = staffRole && inc.Status == model.StatusRejected
+	v.CanReopen = staffRole && inc.Status == model.StatusResolved
 	own := a.Role == model.RoleExecutor && a.ExecutorID != 0 && a.ExecutorID == inc.ExecutorID
 	v.CanAccept = own && inc.Status == model.StatusAssigned
 	v.CanDecline = own && (inc.Status == model.StatusAssigned || inc.Status == model.StatusInWork)
@@ -344,6 +349,7 @@ var knownEvents = []string{"created", "routed", "assign", "reject", "restore", "
 // eventInWords describes an event of the history.
 func (s *Server) eventInWords(e model.Event, refs *store.Refs) cardEvent {
 	ce := cardEvent{E: e, Key: "operator.event.other"}
+	ce.ShowTo = e.To != "" && e.From != e.To && !slices.Contains([]string{"assign", "reject", "merge", "accept"}, e.Type)
 	if slices.Contains(knownEvents, e.Type) {
 		ce.Key = opKey("event", strings.ReplaceAll(e.Type, ".", "_"))
 	}

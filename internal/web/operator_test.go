@@ -225,6 +225,14 @@ func TestOperatorActions(t *testing.T) {
 			}
 		})
 	}
+	// A rejected incident's card offers to restore it, and restoring puts it back in the queue.
+	if card := b.get("/incidents/" + incs[1].Number); !strings.Contains(card.Body, `value="restore"`) {
+		t.Fatal("no restore on a rejected incident")
+	}
+	if res := b.submit("/incidents/"+incs[1].Number, "/incidents/"+incs[1].Number+"/act", url.Values{"action": {"restore"}}); res.Status != http.StatusSeeOther ||
+		incident(t, e, incs[1].ID).Status != model.StatusNew || lastEvent(t, e, incs[1].ID).Type != "restore" {
+		t.Fatal("restore did not put the incident back")
+	}
 	// An open redirect is not followed.
 	res := b.submit("/operator", "/incidents/"+incs[3].Number+"/act", url.Values{"action": {"set_priority"}, "priority": {"high"}, "back": {"//evil.example/"}})
 	if loc := res.Header.Get("Location"); loc != "/incidents/"+incs[3].Number {
