@@ -3,6 +3,7 @@ package web
 import (
 	"bufio"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -320,7 +321,26 @@ func TestOperatorQueueAndLiveStream(t *testing.T) {
 	if err != nil || len(results) != 1 {
 		t.Fatalf("submit: %v %v", results, err)
 	}
-	sc := bufio.NewScanner(res.Body)
+	id, data := firstIncidentEvent(t, res.Body)
+	inc, err := e.st.Incident(context.Background(), results[0].IncidentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id != strconv.FormatInt(inc.ID, 10) {
+		t.Fatalf("event id %s, want %d", id, inc.ID)
+	}
+	for _, want := range []string{inc.Number, "Пётр Сомов", "https://vk.com/wall-1_77", "контейнеры переполнены", `name="csrf_token"`} {
+		if !strings.Contains(data.String(), want) {
+			t.Errorf("streamed row lacks %q:\n%s", want, data.String())
+		}
+	}
+}
+
+// firstIncidentEvent reads a Server-Sent Events stream up to its first "incident" event and returns its id
+// and data.
+func firstIncidentEvent(t *testing.T, body io.Reader) (string, strings.Builder) {
+	t.Helper()
+	sc := bufio.NewScanner(body)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	var event, id string
 	var data strings.Builder
@@ -335,24 +355,64 @@ func TestOperatorQueueAndLiveStream(t *testing.T) {
 			data.WriteString(strings.TrimPrefix(line, "data: ") + "\n")
 		}
 		if line == "" && event == "incident" {
-			break
+			return id, data
 		}
 	}
-	if event != "incident" {
-		t.Fatalf("no incident event before the stream ended: %v", sc.Err())
+	t.Fatalf("no incident event before the stream ended: %v", sc.Err())
+	return "", data
+}
+
+// A server's write timeout does not cut the live stream short.
+func TestOperatorStreamOutlivesWriteTimeout(t *testing.T) {
+	e := newEnv(t)
+	ts := httptest.NewUnstartedServer(e.srv)
+	ts.Config.WriteTimeout = 300 * time.Millisecond
+	ts.Start()
+	t.Cleanup(ts.Close)
+	b := e.browser(t)
+	b.e = &env{st: e.st, svc: e.svc, pipe: e.pipe, srv: e.srv, ts: ts, clock: e.clock}
+	b.login("operator")
+	var after int64
+	for _, inc := range newIncidents(t, e, 0) {
+		after = max(after, inc.ID)
 	}
-	inc, err := e.st.Incident(context.Background(), results[0].IncidentID)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", ts.URL+"/operator/events/"+strconv.FormatInt(after, 10), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if id != strconv.FormatInt(inc.ID, 10) {
-		t.Fatalf("event id %s, want %d", id, inc.ID)
+	res, err := b.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, want := range []string{inc.Number, "Пётр Сомов", "https://vk.com/wall-1_77", "контейнеры переполнены", `name="csrf_token"`} {
-		if !strings.Contains(data.String(), want) {
-			t.Errorf("streamed row lacks %q:\n%s", want, data.String())
+	defer res.Body.Close()
+	time.Sleep(time.Second) // past the write timeout
+	now := e.clock.Now()
+	results, err := e.pipe.Submit(ctx, []model.Message{{Source: "telegram", ExternalID: "late-1", Author: "Олег", Text: "На остановке у рынка разбито стекло павильона, осколки лежат на тротуаре.",
+		PostedAt: now, ReceivedAt: now}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, _ := firstIncidentEvent(t, res.Body); id != strconv.FormatInt(results[0].IncidentID, 10) {
+		t.Fatalf("event id %s, want %d", id, results[0].IncidentID)
+	}
+}
+
+// The flash cookie comes from the visitor: whatever it holds, only known operator messages are shown.
+func FuzzTakeFlash(f *testing.F) {
+	e := &Server{msgs: catalogue{"operator.flash.assign": {"a", "b"}}}
+	f.Add("ok|operator.flash.assign|38-2026-000001")
+	f.Add("err|status.new|x")
+	f.Add("%zz")
+	f.Fuzz(func(t *testing.T, v string) {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.AddCookie(&http.Cookie{Name: flashCookie, Value: url.QueryEscape(v)})
+		got := e.takeFlash(httptest.NewRecorder(), r)
+		if got.Key != "" && got.Key != "operator.flash.assign" {
+			t.Fatalf("flash %q shown from %q", got.Key, v)
 		}
-	}
+	})
 }
 
 // The card shows the thread, the history in words and the deadline counting down, and the actions of the

@@ -29,6 +29,9 @@ const (
 func (s *Server) operatorEvents(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	rc := http.NewResponseController(w)
+	// The server's write timeout (a minute in `otklik serve`) would cut the stream: this response may last its
+	// lifetime. Writers that cannot move their deadline have none.
+	_ = rc.SetWriteDeadline(time.Now().Add(SSELifetime + time.Minute))
 	after, _ := strconv.ParseInt(r.Header.Get("Last-Event-ID"), 10, 64)
 	if after == 0 {
 		after, _ = strconv.ParseInt(r.PathValue("after"), 10, 64)
