@@ -362,7 +362,8 @@ func firstIncidentEvent(t *testing.T, body io.Reader) (string, strings.Builder) 
 	return "", data
 }
 
-// A server's write timeout does not cut the live stream short.
+// A server's write timeout does not cut the live stream short, and a message posted long ago but fetched only
+// now still reaches the live queue.
 func TestOperatorStreamOutlivesWriteTimeout(t *testing.T) {
 	e := newEnv(t)
 	ts := httptest.NewUnstartedServer(e.srv)
@@ -390,7 +391,7 @@ func TestOperatorStreamOutlivesWriteTimeout(t *testing.T) {
 	time.Sleep(time.Second) // past the write timeout
 	now := e.clock.Now()
 	results, err := e.pipe.Submit(ctx, []model.Message{{Source: "telegram", ExternalID: "late-1", Author: "Олег", Text: "На остановке у рынка разбито стекло павильона, осколки лежат на тротуаре.",
-		PostedAt: now, ReceivedAt: now}})
+		PostedAt: now.Add(-30 * 24 * time.Hour), ReceivedAt: now}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,14 +2,16 @@ package web
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/otklik/otklik/internal/model"
-	"github.com/otklik/otklik/internal/store"
 )
 
 // The live queue: /operator/events is a Server-Sent Events stream of the incidents entering the triage queue.
@@ -83,22 +85,23 @@ func (s *Server) operatorEvents(w http.ResponseWriter, r *http.Request) {
 }
 
 // sendNew writes an event for every incident of the queue with an id above after (oldest first, so that the
-// page, which inserts each at the top, ends newest first) and returns the highest id sent.
+// page, which inserts each at the top, ends newest first) and returns the highest id sent. Incidents are found
+// by id, not by creation time: a message posted long ago and fetched only now still reaches the queue.
 func (s *Server) sendNew(w http.ResponseWriter, r *http.Request, after int64) (int64, error) {
 	ctx := r.Context()
-	page, err := s.st.ListIncidents(ctx, store.IncidentFilter{Statuses: []model.Status{model.StatusNew}, Limit: QueuePageSize, Now: s.now()})
-	if err != nil {
+	ids, err := s.newIncidentIDs(ctx, after)
+	if err != nil || len(ids) == 0 {
 		return after, err
 	}
-	var fresh []model.Incident
-	for _, inc := range page.Items {
-		if inc.ID > after {
-			fresh = append(fresh, inc)
+	fresh := make([]model.Incident, 0, len(ids))
+	for _, id := range ids {
+		inc, err := s.st.IncidentAt(ctx, id, s.now())
+		if err != nil {
+			return after, err
 		}
+		fresh = append(fresh, inc)
 	}
-	if len(fresh) == 0 {
-		return after, nil
-	}
+	slices.SortFunc(fresh, func(a, b model.Incident) int { return cmp.Compare(b.ID, a.ID) })
 	v, err := s.queueData(ctx, fresh)
 	if err != nil {
 		return after, err
@@ -123,6 +126,26 @@ func (s *Server) sendNew(w http.ResponseWriter, r *http.Request, after int64) (i
 		after = max(after, it.Inc.ID)
 	}
 	return after, nil
+}
+
+// newIncidentIDs lists the ids of incidents waiting for triage above after, at most QueuePageSize of them
+// (the oldest first: a burst is sent over several polls).
+func (s *Server) newIncidentIDs(ctx context.Context, after int64) ([]int64, error) {
+	q := fmt.Sprintf(`SELECT id FROM incidents WHERE status = 'new' AND id > %s ORDER BY id LIMIT %d`, s.placeholders(1), QueuePageSize)
+	rows, err := s.st.DB().QueryContext(ctx, q, after)
+	if err != nil {
+		return nil, fmt.Errorf("web: new incidents: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("web: scan new incident: %w", err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }
 
 // rowData is what the "operator-row" template receives: the page's View, the item and the queue's choices.
