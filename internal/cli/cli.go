@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/otklik/otklik/internal/store"
 )
 
 // Version is set at build time with -ldflags "-X github.com/otklik/otklik/internal/cli.Version=…".
@@ -121,4 +123,14 @@ func parse(fs *flag.FlagSet, args []string, maxArgs int) error {
 		return fmt.Errorf("%s: unexpected argument %q", fs.Name(), fs.Arg(maxArgs))
 	}
 	return nil
+}
+
+// storeOnly parses the flags of a command that takes nothing but --db and opens its store; the caller closes it.
+func storeOnly(ctx context.Context, io IO, name, usage, description string, args []string) (*store.Store, error) {
+	fs := newFlags(io, name, usage, description)
+	db := dbFlag(fs, io)
+	if err := parse(fs, args, 0); err != nil {
+		return nil, err
+	}
+	return openStore(ctx, *db)
 }

@@ -207,12 +207,7 @@ Example:
 }
 
 func runUserList(ctx context.Context, args []string, io IO) error {
-	fs := newFlags(io, "user list", "user list [--db URL]", "List users with their roles and bindings.")
-	db := dbFlag(fs, io)
-	if err := parse(fs, args, 0); err != nil {
-		return err
-	}
-	st, err := openStore(ctx, *db)
+	st, err := storeOnly(ctx, io, "user list", "user list [--db URL]", "List users with their roles and bindings.", args)
 	if err != nil {
 		return err
 	}

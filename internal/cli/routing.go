@@ -599,12 +599,7 @@ Example:
 }
 
 func runRoutingList(ctx context.Context, args []string, io IO) error {
-	fs := newFlags(io, "routing list", "routing list [--db URL]", "Print the routing rule table and the size of the building registry per executor.")
-	db := dbFlag(fs, io)
-	if err := parse(fs, args, 0); err != nil {
-		return err
-	}
-	st, err := openStore(ctx, *db)
+	st, err := storeOnly(ctx, io, "routing list", "routing list [--db URL]", "Print the routing rule table and the size of the building registry per executor.", args)
 	if err != nil {
 		return err
 	}

@@ -77,12 +77,7 @@ Example:
 }
 
 func runSourceList(ctx context.Context, args []string, io IO) error {
-	fs := newFlags(io, "source list", "source list [--db URL]", "List sources (secrets are not printed).")
-	db := dbFlag(fs, io)
-	if err := parse(fs, args, 0); err != nil {
-		return err
-	}
-	st, err := openStore(ctx, *db)
+	st, err := storeOnly(ctx, io, "source list", "source list [--db URL]", "List sources (secrets are not printed).", args)
 	if err != nil {
 		return err
 	}
