@@ -13,6 +13,7 @@ func allPages() []Page {
 	p = append(p, corePages...)
 	p = append(p, receptionPages...)
 	p = append(p, operatorPages...)
+	p = append(p, deskPages...)
 	return p
 }
 
