@@ -26,6 +26,22 @@
   }
   if (document.querySelector("time.desk-countdown")) setInterval(tick, 30000);
 
+  // app.js disables a form's buttons as it submits, so the pressed button's name and value would be lost:
+  // carry them in a hidden field instead (save draft or send for review).
+  document.addEventListener("click", function (e) {
+    var btn = e.target instanceof Element ? e.target.closest("button[name]") : null;
+    if (!btn || !btn.form || !btn.form.classList.contains("desk-form")) return;
+    var hidden = btn.form.querySelector("input[type=hidden][data-submitter]");
+    if (!hidden) {
+      hidden = document.createElement("input");
+      hidden.type = "hidden";
+      hidden.setAttribute("data-submitter", "");
+      btn.form.appendChild(hidden);
+    }
+    hidden.name = btn.name;
+    hidden.value = btn.value;
+  });
+
   var form = document.getElementById("answer-form");
   if (!form) return;
   var text = document.getElementById("answer-text");
