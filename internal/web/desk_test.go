@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/otklik/otklik/internal/model"
 	"github.com/otklik/otklik/internal/store"
+	"github.com/otklik/otklik/internal/workflow"
 )
 
 const deskLogin = "uk.baikalsky"
@@ -360,5 +362,87 @@ func TestDeskAcceptAndDecline(t *testing.T) {
 	}
 	if res := ex.get("/desk/incidents/" + mine.Number); res.Status != http.StatusNotFound {
 		t.Errorf("a declined incident is still open to the executor: %d", res.Status)
+	}
+}
+
+// BenchmarkDeskPages renders the desk, the editor and the moderation queue through the whole handler at
+// 100,000 incidents, 2,000 of them handed to the demo executor's organisation and 30 answers waiting for review.
+func BenchmarkDeskPages(b *testing.B) {
+	e := newBenchEnv(b, 100_000)
+	ctx := context.Background()
+	svc := e.srv.svc
+	ex, _, err := e.st.UserByLogin(ctx, deskLogin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	op, _, err := e.st.UserByLogin(ctx, "operator")
+	if err != nil {
+		b.Fatal(err)
+	}
+	fresh, err := e.st.ListIncidents(ctx, store.IncidentFilter{Statuses: []model.Status{model.StatusNew}, Limit: 2000, Now: e.now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var answered []model.Incident
+	for i, inc := range fresh.Items {
+		if _, err := svc.Act(ctx, model.ActorOf(op), inc.ID, model.ActAssign, model.ActionArgs{ExecutorID: ex.ExecutorID}); err != nil {
+			b.Fatal(err)
+		}
+		if i%2 == 0 {
+			inc, err := svc.Act(ctx, model.ActorOf(ex), inc.ID, model.ActAccept, model.ActionArgs{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(answered) < 30 {
+				if _, err := svc.CreateAnswer(ctx, model.ActorOf(ex), inc.ID, workflow.AnswerInput{Kind: model.AnswerFinal, Submit: true,
+					Text: "Фонари во дворе дома 5 проверили 26 ноября: заменили две лампы, свет горит."}); err != nil {
+					b.Fatal(err)
+				}
+				answered = append(answered, inc)
+			}
+		}
+	}
+	if len(answered) == 0 {
+		b.Fatal("no incident to answer")
+	}
+	session := func(u model.User) []*http.Cookie {
+		rec := httptest.NewRecorder()
+		login := httptest.NewRequest("POST", "/login", nil)
+		login = login.WithContext(context.WithValue(login.Context(), stateKey{}, &reqState{}))
+		if err := e.srv.startSession(rec, login, u); err != nil {
+			b.Fatal(err)
+		}
+		return rec.Result().Cookies()
+	}
+	mod, _, err := e.st.UserByLogin(ctx, "moderator")
+	if err != nil {
+		b.Fatal(err)
+	}
+	exCookies, modCookies := session(ex), session(mod)
+	for _, p := range []struct {
+		name, path string
+		cookies    []*http.Cookie
+	}{
+		{"desk", "/desk", exCookies},
+		{"desk other", "/desk?tab=other", exCookies},
+		{"editor", "/desk/incidents/" + answered[len(answered)-1].Number, exCookies},
+		{"moderation", "/moderation", modCookies},
+		{"moderation published", "/moderation?tab=published", modCookies},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			req := httptest.NewRequest("GET", p.path, nil)
+			for _, c := range p.cookies {
+				req.AddCookie(c)
+			}
+			e.srv.ServeHTTP(httptest.NewRecorder(), req) // warm the reference data
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				e.srv.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("%s: %d", p.path, rec.Code)
+				}
+			}
+		})
 	}
 }
