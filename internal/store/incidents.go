@@ -542,3 +542,26 @@ func (s *Store) ConfirmedCategories(ctx context.Context) ([]LabelledText, error)
 	}
 	return out, rows.Err()
 }
+
+// IncidentsByIDs returns the incidents with the given ids (those that exist), in one query, with Overdue
+// computed at now.
+func (s *Store) IncidentsByIDs(ctx context.Context, ids []int64, now time.Time) (map[int64]model.Incident, error) {
+	out := make(map[int64]model.Incident, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	q := incidentSelect + ` WHERE i.id IN (` + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + `)`
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(q), toAny(ids)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: incidents by ids: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		inc, err := scanIncident(rows, now)
+		if err != nil {
+			return nil, fmt.Errorf("store: scan incident: %w", err)
+		}
+		out[inc.ID] = inc
+	}
+	return out, rows.Err()
+}

@@ -48,11 +48,19 @@ func (s *Server) moderation(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		now, lang := s.now(), stateOf(r).lang
+		ids := make([]int64, len(answers))
+		for i, an := range answers {
+			ids[i] = an.IncidentID
+		}
+		incs, err := s.st.IncidentsByIDs(ctx, ids, now)
+		if err != nil {
+			return nil, err
+		}
 		var out []modItem
 		for _, an := range answers {
-			inc, err := s.st.Incident(ctx, an.IncidentID)
-			if err != nil {
-				return nil, err
+			inc, ok := incs[an.IncidentID]
+			if !ok {
+				continue // merged away or deleted meanwhile
 			}
 			it := modItem{A: an, Inc: inc}
 			if c, ok := refs.CategoryByID(inc.CategoryID); ok {

@@ -10,6 +10,16 @@
       return;
     }
     form.dataset.submitted = "1";
+    // Disabled buttons are not sent: keep the pressed one's name and value in a hidden field.
+    var pressed = e.submitter;
+    if (pressed && pressed.name && !form.querySelector("input[type=hidden][data-submitter]")) {
+      var keep = document.createElement("input");
+      keep.type = "hidden";
+      keep.name = pressed.name;
+      keep.value = pressed.value;
+      keep.dataset.submitter = "1";
+      form.appendChild(keep);
+    }
     form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
   });
 
