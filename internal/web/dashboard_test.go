@@ -1,0 +1,94 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/otklik/otklik/internal/auth"
+	"github.com/otklik/otklik/internal/demo/seed"
+	"github.com/otklik/otklik/internal/model"
+)
+
+func TestDashboardRoles(t *testing.T) {
+	e := newEnv(t)
+	cases := []struct {
+		login string
+		want  int
+	}{
+		{"curator", http.StatusOK}, {"admin", http.StatusOK}, {"operator", http.StatusOK},
+		{"moderator", http.StatusOK}, {"uk.baikalsky", http.StatusForbidden},
+	}
+	for _, c := range cases {
+		t.Run(c.login, func(t *testing.T) {
+			b := e.browser(t)
+			b.login(c.login)
+			if res := b.get("/dashboard"); res.Status != c.want {
+				t.Fatalf("status %d, want %d", res.Status, c.want)
+			}
+		})
+	}
+	if res := e.browser(t).get("/dashboard"); res.Status != http.StatusSeeOther {
+		t.Fatalf("anonymous: status %d, want a redirect to /login", res.Status)
+	}
+}
+
+func TestDashboardRendersDemoData(t *testing.T) {
+	e, _ := countingEnv(t, 300)
+	b := e.browser(t)
+	b.login("curator")
+	for _, q := range []string{"", "?period=month", "?period=quarter", "?period=custom&from=2026-09-01&to=2026-11-26"} {
+		res := b.get("/dashboard" + q)
+		if res.Status != http.StatusOK {
+			t.Fatalf("%s: status %d\n%s", q, res.Status, res.Body)
+		}
+		for _, want := range []string{"<svg", "Рейтинг исполнителей", "Рейтинг территорий", "По темам", "Как считается рейтинг"} {
+			if !strings.Contains(res.Body, want) {
+				t.Errorf("%s: the page lacks %q", q, want)
+			}
+		}
+	}
+	res := b.get("/dashboard?period=quarter")
+	if !strings.Contains(res.Body, "class=\"dash-table\"") || strings.Contains(res.Body, "За выбранный период данных нет") {
+		t.Errorf("the quarter of the demo data shows no tables")
+	}
+	for _, bad := range []string{"?period=custom&from=2026-11-26&to=2026-11-01", "?period=custom&from=x&to=y", "?period=year", "?territory=abc"} {
+		if res := b.get("/dashboard" + bad); res.Status != http.StatusBadRequest {
+			t.Errorf("%s: status %d, want 400", bad, res.Status)
+		}
+	}
+	if res := b.get("/dashboard?territory=999999"); res.Status != http.StatusNotFound {
+		t.Errorf("unknown territory: status %d, want 404", res.Status)
+	}
+}
+
+func TestDashboardBoundSupervisorSeesOnlyTheirTerritory(t *testing.T) {
+	e, _ := countingEnv(t, 300)
+	ctx := context.Background()
+	refs, err := e.svc.Refs(ctx)
+	if err != nil || len(refs.Territories) < 2 {
+		t.Fatalf("refs: %v (%d territories)", err, len(refs.Territories))
+	}
+	mine, other := refs.Territories[0], refs.Territories[1]
+	hash, err := auth.HashPassword(seed.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.CreateUser(ctx, model.User{Login: "curator.local", Name: "Куратор района", Role: model.RoleSupervisor, TerritoryID: mine.ID}, hash); err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser(t)
+	b.login("curator.local")
+	res := b.get(fmt.Sprintf("/dashboard?period=quarter&territory=%d", other.ID))
+	if res.Status != http.StatusOK {
+		t.Fatalf("status %d", res.Status)
+	}
+	if !strings.Contains(res.Body, "· "+mine.Name) {
+		t.Errorf("the page does not name the supervisor's own territory %q", mine.Name)
+	}
+	if strings.Contains(res.Body, ">"+other.Name+"<") {
+		t.Errorf("a supervisor bound to %q sees %q", mine.Name, other.Name)
+	}
+}
