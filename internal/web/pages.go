@@ -14,6 +14,7 @@ func allPages() []Page {
 	p = append(p, receptionPages...)
 	p = append(p, operatorPages...)
 	p = append(p, deskPages...)
+	p = append(p, dashboardPages...)
 	return p
 }
 
