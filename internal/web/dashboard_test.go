@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -90,5 +91,67 @@ func TestDashboardBoundSupervisorSeesOnlyTheirTerritory(t *testing.T) {
 	}
 	if strings.Contains(res.Body, ">"+other.Name+"<") {
 		t.Errorf("a supervisor bound to %q sees %q", mine.Name, other.Name)
+	}
+}
+
+// TestDashboardQueriesDoNotGrowWithRows counts the statements of the dashboard over a quarter (every breakdown
+// and ranking full) with 40 and with 240 demo incidents.
+func TestDashboardQueriesDoNotGrowWithRows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds two demo databases")
+	}
+	count := func(n int) int64 {
+		e, counter := countingEnv(t, n)
+		b := e.browser(t)
+		b.login("curator")
+		before := counter.Count()
+		if res := b.get("/dashboard?period=quarter"); res.Status != http.StatusOK {
+			t.Fatalf("status %d", res.Status)
+		}
+		return counter.Count() - before
+	}
+	small, big := count(40), count(240)
+	t.Logf("/dashboard?period=quarter: %d statements with 40 incidents, %d with 240", small, big)
+	if small != big || small > 20 {
+		t.Errorf("statements: %d with 40 incidents, %d with 240 (want equal and at most 20)", small, big)
+	}
+}
+
+// BenchmarkDashboardPage renders the dashboard through the whole handler at 100,000 incidents.
+func BenchmarkDashboardPage(b *testing.B) {
+	e := newBenchEnv(b, 100_000)
+	ctx := context.Background()
+	u, _, err := e.st.UserByLogin(ctx, "curator")
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	login := httptest.NewRequest("POST", "/login", nil)
+	login = login.WithContext(context.WithValue(login.Context(), stateKey{}, &reqState{}))
+	if err := e.srv.startSession(rec, login, u); err != nil {
+		b.Fatal(err)
+	}
+	cookies := rec.Result().Cookies()
+	for _, p := range []struct{ name, path string }{
+		{"week", "/dashboard"},
+		{"month", "/dashboard?period=month"},
+		{"quarter", "/dashboard?period=quarter"},
+		{"quarter territory", "/dashboard?period=quarter&territory=1"},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			req := httptest.NewRequest("GET", p.path, nil)
+			for _, c := range cookies {
+				req.AddCookie(c)
+			}
+			e.srv.ServeHTTP(httptest.NewRecorder(), req) // warm the reference data
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				e.srv.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("%s: %d", p.path, rec.Code)
+				}
+			}
+		})
 	}
 }
