@@ -4,9 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -385,56 +382,16 @@ func (s *Server) deskGrade(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(out)
 }
 
-// answerPhotoName is the form of a stored answer photo's name.
-var answerPhotoName = regexp.MustCompile(`^[A-Za-z0-9_-]{20,40}\.(jpg|png|webp|gif)$`)
-
 // saveAnswerPhotos writes proof photos under UploadDir/answers with random names (the reception's approach)
 // and returns the paths staff open them at.
 func (s *Server) saveAnswerPhotos(photos []photo) ([]string, error) {
-	dir := filepath.Join(s.opts.UploadDir, answerDir)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("web: answer upload directory: %w", err)
-	}
-	var out []string
-	for _, p := range photos {
-		name := randomToken(18) + p.ext
-		if err := os.WriteFile(filepath.Join(dir, name), p.data, 0o640); err != nil {
-			s.removeAnswerPhotos(out)
-			return nil, fmt.Errorf("web: save answer photo: %w", err)
-		}
-		out = append(out, answerPrefix+name)
-	}
-	return out, nil
+	return s.storePhotos(photos, answerDir, answerPrefix)
 }
 
-func (s *Server) removeAnswerPhotos(paths []string) {
-	for _, p := range paths {
-		_ = os.Remove(filepath.Join(s.opts.UploadDir, answerDir, filepath.Base(p)))
-	}
-}
+func (s *Server) removeAnswerPhotos(paths []string) { s.removeStored(answerDir, paths) }
 
 // answerPhoto shows an answer's proof photo to staff.
-func (s *Server) answerPhoto(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("name")
-	if !answerPhotoName.MatchString(name) {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
-		return
-	}
-	f, err := os.Open(filepath.Join(s.opts.UploadDir, answerDir, name))
-	if err != nil {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
-		return
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Cache-Control", "private, max-age=3600")
-	w.Header().Set("Content-Disposition", "inline")
-	http.ServeContent(w, r, name, fi.ModTime(), f)
-}
+func (s *Server) answerPhoto(w http.ResponseWriter, r *http.Request) { s.servePhoto(w, r, answerDir) }
 
 // kindKey and stateKey name an answer's kind and state in the catalogue.
 func kindKey(k model.AnswerKind) string { return deskKey("kind", string(k)) }

@@ -313,7 +313,7 @@ func TestAnswerPhotoUpload(t *testing.T) {
 		})
 	}
 	a := latestAnswer(t, e, mine.ID)
-	if len(a.Attachments) != 1 || !answerPhotoName.MatchString(strings.TrimPrefix(a.Attachments[0], answerPrefix)) {
+	if len(a.Attachments) != 1 || !photoName.MatchString(strings.TrimPrefix(a.Attachments[0], answerPrefix)) {
 		t.Fatalf("attachments: %v", a.Attachments)
 	}
 	if a.Kind != model.AnswerInterim || a.DueDate == nil {

@@ -359,39 +359,50 @@ func readPhotos(files []*multipart.FileHeader) ([]photo, string) {
 // savePhotos writes photos under UploadDir/reception with random names and returns the paths staff open them
 // at. The files are readable by the server's user only.
 func (s *Server) savePhotos(photos []photo) ([]string, error) {
+	return s.storePhotos(photos, photoDir, "/files/reception/")
+}
+
+func (s *Server) removePhotos(paths []string) { s.removeStored(photoDir, paths) }
+
+// receptionPhoto shows a resident's photo to staff.
+func (s *Server) receptionPhoto(w http.ResponseWriter, r *http.Request) { s.servePhoto(w, r, photoDir) }
+
+// storePhotos writes photos under UploadDir/sub with random names (the extension comes from the content) and
+// returns urlPrefix + name for each; on an error nothing written stays.
+func (s *Server) storePhotos(photos []photo, sub, urlPrefix string) ([]string, error) {
 	if len(photos) == 0 {
 		return nil, nil
 	}
-	dir := filepath.Join(s.opts.UploadDir, photoDir)
+	dir := filepath.Join(s.opts.UploadDir, sub)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("web: upload directory: %w", err)
+		return nil, fmt.Errorf("web: upload directory %s: %w", sub, err)
 	}
 	var out []string
 	for _, p := range photos {
 		name := randomToken(18) + p.ext
 		if err := os.WriteFile(filepath.Join(dir, name), p.data, 0o640); err != nil {
-			s.removePhotos(out)
+			s.removeStored(sub, out)
 			return nil, fmt.Errorf("web: save photo: %w", err)
 		}
-		out = append(out, "/files/reception/"+name)
+		out = append(out, urlPrefix+name)
 	}
 	return out, nil
 }
 
-func (s *Server) removePhotos(paths []string) {
+func (s *Server) removeStored(sub string, paths []string) {
 	for _, p := range paths {
-		_ = os.Remove(filepath.Join(s.opts.UploadDir, photoDir, filepath.Base(p)))
+		_ = os.Remove(filepath.Join(s.opts.UploadDir, sub, filepath.Base(p)))
 	}
 }
 
-// receptionPhoto shows a resident's photo to staff.
-func (s *Server) receptionPhoto(w http.ResponseWriter, r *http.Request) {
+// servePhoto shows a stored photo of UploadDir/sub to staff; names not of the stored form are not found.
+func (s *Server) servePhoto(w http.ResponseWriter, r *http.Request, sub string) {
 	name := r.PathValue("name")
 	if !photoName.MatchString(name) {
 		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
-	f, err := os.Open(filepath.Join(s.opts.UploadDir, photoDir, name))
+	f, err := os.Open(filepath.Join(s.opts.UploadDir, sub, name))
 	if err != nil {
 		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
