@@ -406,6 +406,11 @@ func (s *Store) AnswersInState(ctx context.Context, state model.AnswerState, lim
 	if err != nil {
 		return nil, fmt.Errorf("store: moderation queue: %w", err)
 	}
+	return collectAnswers(rows)
+}
+
+// collectAnswers reads and closes rows of answerCols.
+func collectAnswers(rows *sql.Rows) ([]model.Answer, error) {
 	defer rows.Close()
 	var out []model.Answer
 	for rows.Next() {
@@ -423,16 +428,7 @@ func (s *Store) answers(ctx context.Context, where string, args ...any) ([]model
 	if err != nil {
 		return nil, fmt.Errorf("store: list answers: %w", err)
 	}
-	defer rows.Close()
-	var out []model.Answer
-	for rows.Next() {
-		a, err := scanAnswer(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: scan answer: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return collectAnswers(rows)
 }
 
 // Answer returns one answer by id.
