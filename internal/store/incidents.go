@@ -395,14 +395,19 @@ func (s *Store) Answers(ctx context.Context, incidentID int64) ([]model.Answer, 
 	return s.answers(ctx, `incident_id = ? ORDER BY id`, incidentID)
 }
 
-// AnswersInState lists answers in one state ordered by their incident's running deadline (the moderation queue).
+// AnswersInState lists answers in one state ordered by their incident's running deadline (the moderation queue);
+// published answers, the most recently published first.
 func (s *Store) AnswersInState(ctx context.Context, state model.AnswerState, limit int) ([]model.Answer, error) {
 	if limit <= 0 {
 		limit = 100
 	}
+	order := `CASE WHEN i.due_at IS NULL THEN 1 ELSE 0 END, i.due_at, a.id`
+	if state == model.AnswerPublished {
+		order = `a.published_at DESC, a.id DESC`
+	}
 	rows, err := s.db.QueryContext(ctx, s.d.rebind(fmt.Sprintf(`SELECT a.`+strings.ReplaceAll(answerCols, ", ", ", a.")+`
 		FROM answers a JOIN incidents i ON i.id = a.incident_id
-		WHERE a.state = ? ORDER BY CASE WHEN i.due_at IS NULL THEN 1 ELSE 0 END, i.due_at, a.id LIMIT %d`, limit)), string(state))
+		WHERE a.state = ? ORDER BY %s LIMIT %d`, order, limit)), string(state))
 	if err != nil {
 		return nil, fmt.Errorf("store: moderation queue: %w", err)
 	}
