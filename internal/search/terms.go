@@ -4,8 +4,10 @@
 package search
 
 import (
-	"strings"
+	"hash/maphash"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/kljensen/snowball/russian"
 )
@@ -15,33 +17,92 @@ const MaxTerms = 96
 
 // Terms returns the distinct index terms of text in order of first appearance.
 func Terms(text string) []string {
+	return terms(text, func(w []byte) string { return stem(string(w)) })
+}
+
+// Indexer computes the same terms as Terms with a bounded cache of stems in front of the Snowball stemmer, which
+// allocates and is slow next to a map look-up. It is safe for concurrent use; ingest keeps one per pipeline.
+type Indexer struct {
+	seed   maphash.Seed
+	shards [16]stemShard
+}
+
+type stemShard struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+// indexerShardWords bounds each shard of an Indexer's cache; a full shard is emptied and refilled.
+const indexerShardWords = 8192
+
+// NewIndexer returns an Indexer with an empty cache.
+func NewIndexer() *Indexer {
+	x := &Indexer{seed: maphash.MakeSeed()}
+	for i := range x.shards {
+		x.shards[i].m = make(map[string]string, 256)
+	}
+	return x
+}
+
+// Terms returns the distinct index terms of text, as the package's Terms does.
+func (x *Indexer) Terms(text string) []string { return terms(text, x.stem) }
+
+func (x *Indexer) stem(w []byte) string {
+	sh := &x.shards[maphash.Bytes(x.seed, w)%uint64(len(x.shards))]
+	sh.mu.Lock()
+	if s, ok := sh.m[string(w)]; ok { // the conversion in a map index does not allocate
+		sh.mu.Unlock()
+		return s
+	}
+	sh.mu.Unlock()
+	word := string(w)
+	s := stem(word)
+	sh.mu.Lock()
+	if len(sh.m) >= indexerShardWords {
+		clear(sh.m)
+	}
+	sh.m[word] = s
+	sh.mu.Unlock()
+	return s
+}
+
+func stem(w string) string {
+	if isCyrillic(w) {
+		return russian.Stem(w, false)
+	}
+	return w
+}
+
+func terms(text string, stemOf func([]byte) string) []string {
 	var out []string
-	seen := make(map[string]struct{}, 16)
-	var b strings.Builder
+	var arr [64]byte
+	buf := arr[:0]
 	flush := func() {
-		if b.Len() == 0 {
+		if len(buf) == 0 {
 			return
 		}
-		w := b.String()
-		b.Reset()
-		if len([]rune(w)) < 2 || len(out) >= MaxTerms {
+		if utf8.RuneCount(buf) < 2 || len(out) >= MaxTerms {
+			buf = buf[:0]
 			return
 		}
-		if isCyrillic(w) {
-			w = russian.Stem(w, false)
-		}
-		if _, ok := seen[w]; ok || w == "" {
+		w := stemOf(buf)
+		buf = buf[:0]
+		if w == "" {
 			return
 		}
-		seen[w] = struct{}{}
+		for _, seen := range out { // texts are short: a scan beats a map
+			if seen == w {
+				return
+			}
+		}
 		out = append(out, w)
 	}
 	for _, r := range text {
 		switch {
 		case r == 'ё' || r == 'Ё':
-			b.WriteRune('е')
+			buf = utf8.AppendRune(buf, 'е')
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
 		default:
 			flush()
 		}
