@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/otklik/otklik/internal/connector"
 	"github.com/otklik/otklik/internal/model"
@@ -50,7 +51,7 @@ type Config struct {
 
 // DefaultConfig returns the documented defaults.
 func DefaultConfig() Config {
-	return Config{QueueSize: 20000, BatchSize: 500, MergeWindow: 72 * time.Hour, RepeatWindow: 6 * time.Hour,
+	return Config{QueueSize: 20000, BatchSize: 1000, MergeWindow: 72 * time.Hour, RepeatWindow: 6 * time.Hour,
 		RejectP: 0.9, AppealP: 0.8, TopicP: 0.5, TerritoryP: 0.5, MergeOverlap: 0.4}
 }
 
@@ -86,6 +87,7 @@ type Pipeline struct {
 	log *slog.Logger
 
 	reqs       chan *request
+	idx        *search.Indexer
 	termsMu    sync.Mutex
 	termsCache map[int64]map[string]struct{}
 	mu         sync.Mutex
@@ -111,7 +113,7 @@ func New(svc *workflow.Service, an Analyzer, cfg Config, log *slog.Logger) *Pipe
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Pipeline{svc: svc, an: an, cfg: cfg, log: log, reqs: make(chan *request, cfg.QueueSize)}
+	return &Pipeline{svc: svc, an: an, cfg: cfg, log: log, reqs: make(chan *request, cfg.QueueSize), idx: search.NewIndexer()}
 }
 
 // ErrOverloaded is returned by Accept when the queue is full.
@@ -159,7 +161,24 @@ func (p *Pipeline) Queued() int {
 }
 
 // Run writes queued messages in batches until ctx ends, then drains what was queued.
+//
+// Two stages overlap: while one batch is written (one transaction, one core's worth of database work), the next
+// is gathered and read (the CPU-heavy text analysis, spread over the other cores). Merging and routing happen in
+// the writing stage, in batch order, so a message can always merge into an incident the previous batch opened.
 func (p *Pipeline) Run(ctx context.Context) {
+	wctx := context.WithoutCancel(ctx)
+	read := make(chan *job, 1) // at most one batch read ahead of the one being written
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		for j := range read {
+			p.write(wctx, j)
+		}
+	}()
+	defer func() {
+		close(read)
+		<-written
+	}()
 	for {
 		var first *request
 		select {
@@ -168,13 +187,13 @@ func (p *Pipeline) Run(ctx context.Context) {
 			p.mu.Lock()
 			p.stopped = true
 			p.mu.Unlock()
-			p.drain()
+			p.drain(wctx, read)
 			return
 		}
 		batch := []*request{first}
 		n := len(first.msgs)
-		// Group commit: take what is already waiting, without waiting for more. While this batch is written,
-		// the next one gathers, so batches grow with the load and a lone message is written at once.
+		// Group commit: take what is already waiting, without waiting for more. While a batch is written, the
+		// next one gathers, so batches grow with the load and a lone message is written at once.
 		var timer <-chan time.Time
 		var t *time.Timer
 		if p.cfg.MaxWait > 0 {
@@ -205,88 +224,165 @@ func (p *Pipeline) Run(ctx context.Context) {
 		if t != nil {
 			t.Stop()
 		}
-		p.process(context.WithoutCancel(ctx), batch)
+		if j := p.read(wctx, batch); j != nil {
+			read <- j
+		}
 	}
 }
 
-func (p *Pipeline) drain() {
+// drain reads and hands to the writer whatever is still queued.
+func (p *Pipeline) drain(ctx context.Context, read chan<- *job) {
 	for {
 		select {
 		case r := <-p.reqs:
-			p.process(context.Background(), []*request{r})
+			if j := p.read(ctx, []*request{r}); j != nil {
+				read <- j
+			}
 		default:
 			return
 		}
 	}
 }
 
-func (p *Pipeline) process(ctx context.Context, batch []*request) {
-	var msgs []model.Message
-	for _, r := range batch {
-		msgs = append(msgs, r.msgs...)
+// job is a batch of requests whose messages have been read and wait to be written.
+type job struct {
+	reqs  []*request
+	msgs  []model.Message
+	plans []plan
+	env   env
+}
+
+// env is the reference data one batch is decided with.
+type env struct {
+	refs   *store.Refs
+	router *routing.Router
+	region model.Region
+	cal    sla.Calendar
+	now    time.Time
+}
+
+func (p *Pipeline) environment(ctx context.Context) (env, error) {
+	refs, err := p.svc.Refs(ctx)
+	if err != nil {
+		return env{}, err
 	}
-	res, err := p.Ingest(ctx, msgs)
+	if len(refs.Regions) == 0 {
+		return env{}, errors.New("ingest: no region configured")
+	}
+	router, err := p.svc.Router(ctx)
+	if err != nil {
+		return env{}, err
+	}
+	region := refs.Regions[0]
+	cal, err := p.svc.Calendar(ctx, region.ID)
+	if err != nil {
+		return env{}, err
+	}
+	return env{refs: refs, router: router, region: region, cal: cal, now: p.svc.Now()}, nil
+}
+
+// finish answers one request and counts its messages out of the queue.
+func (p *Pipeline) finish(r *request, rep reply) {
 	p.mu.Lock()
-	p.queued -= len(msgs)
+	p.queued -= len(r.msgs)
 	p.mu.Unlock()
-	off := 0
+	r.done <- rep
+}
+
+// read normalises, validates and analyses a batch. A request with an invalid message is refused alone, with an
+// error naming the message and the field; the other senders' messages go on. It returns nil when nothing is left.
+func (p *Pipeline) read(ctx context.Context, batch []*request) *job {
+	e, err := p.environment(ctx)
+	if err != nil {
+		for _, r := range batch {
+			p.finish(r, reply{err: err})
+		}
+		return nil
+	}
+	j := &job{env: e}
 	for _, r := range batch {
+		msgs, err := p.validate(r.msgs, e)
+		if err != nil {
+			p.finish(r, reply{err: err})
+			continue
+		}
+		j.reqs = append(j.reqs, r)
+		j.msgs = append(j.msgs, msgs...)
+	}
+	if len(j.reqs) == 0 {
+		return nil
+	}
+	j.plans = p.analyse(j.msgs, e)
+	return j
+}
+
+// write stores a read batch and answers its senders.
+func (p *Pipeline) write(ctx context.Context, j *job) {
+	res, err := p.store(ctx, j.msgs, j.plans, j.env)
+	off := 0
+	for _, r := range j.reqs {
 		rep := reply{err: err}
 		if err == nil {
 			rep.res = res[off : off+len(r.msgs)]
 		}
 		off += len(r.msgs)
-		r.done <- rep
+		p.finish(r, rep)
 	}
+}
+
+// validate returns the normalised copies of msgs, or an error naming the first invalid one.
+func (p *Pipeline) validate(msgs []model.Message, e env) ([]model.Message, error) {
+	out := make([]model.Message, len(msgs))
+	for i := range msgs {
+		m := normalise(msgs[i], e.now)
+		if err := workflow.ValidateMessage(m, e.refs); err != nil {
+			return nil, fmt.Errorf("ingest: message %d (%s/%s): %w", i, m.Source, m.ExternalID, err)
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+// analyse reads the texts, the CPU-heavy stage, spread over the cores.
+func (p *Pipeline) analyse(msgs []model.Message, e env) []plan {
+	plans := make([]plan, len(msgs))
+	parallel(len(msgs), func(i int) { plans[i] = p.understand(msgs[i], e.refs) })
+	return plans
 }
 
 // Ingest runs the pipeline over a batch of messages synchronously and writes them in one transaction.
 func (p *Pipeline) Ingest(ctx context.Context, msgs []model.Message) ([]store.IngestResult, error) {
-	refs, err := p.svc.Refs(ctx)
+	e, err := p.environment(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if len(refs.Regions) == 0 {
-		return nil, errors.New("ingest: no region configured")
-	}
-	router, err := p.svc.Router(ctx)
+	norm, err := p.validate(msgs, e)
 	if err != nil {
 		return nil, err
 	}
-	region := refs.Regions[0]
-	cal, err := p.svc.Calendar(ctx, region.ID)
-	if err != nil {
-		return nil, err
-	}
-	now := p.svc.Now()
-	plans := make([]plan, len(msgs))
-	for i := range msgs {
-		m := normalise(msgs[i], now)
-		if err := workflow.ValidateMessage(m, refs); err != nil {
-			return nil, fmt.Errorf("ingest: message %d (%s/%s): %w", i, m.Source, m.ExternalID, err)
-		}
-		msgs[i] = m
-	}
-	// Reading the texts is the CPU-heavy stage: spread it over the cores.
-	parallel(len(msgs), func(i int) { plans[i] = p.understand(msgs[i], refs) })
+	return p.store(ctx, norm, p.analyse(norm, e), e)
+}
+
+// store merges, routes and writes analysed messages in one transaction.
+func (p *Pipeline) store(ctx context.Context, msgs []model.Message, plans []plan, e env) ([]store.IngestResult, error) {
 	if err := p.findMerges(ctx, msgs, plans); err != nil {
 		return nil, err
 	}
 	items := make([]store.IngestItem, len(msgs))
 	for i, m := range msgs {
 		pl := &plans[i]
-		it := store.IngestItem{Message: m, DedupeAuthor: true, DedupeWindow: p.cfg.RepeatWindow, Terms: pl.index}
+		it := store.IngestItem{Message: m, DedupeAuthor: true, DedupeWindow: p.cfg.RepeatWindow, Terms: pl.index, TextHash: pl.hash}
 		switch {
 		case pl.joinIncident != 0:
 			it.JoinIncident = pl.joinIncident
 			it.Events = []model.Event{{Actor: "system", Type: "message.joined", Data: mustJSON(map[string]any{
-				"source": m.Source, "external_id": m.ExternalID, "similarity": round2(pl.similarity)}), At: now}}
+				"source": m.Source, "external_id": m.ExternalID, "similarity": round2(pl.similarity)}), At: e.now}}
 		case pl.joinItem != 0:
 			it.JoinItem = pl.joinItem
 			it.Events = []model.Event{{Actor: "system", Type: "message.joined", Data: mustJSON(map[string]any{
-				"source": m.Source, "external_id": m.ExternalID, "similarity": round2(pl.similarity)}), At: now}}
+				"source": m.Source, "external_id": m.ExternalID, "similarity": round2(pl.similarity)}), At: e.now}}
 		default:
-			inc, evs := p.open(m, pl, refs, router, region, cal, now)
+			inc, evs := p.open(m, pl, e.refs, e.router, e.region, e.cal, e.now)
 			it.Incident, it.Events = inc, evs
 		}
 		items[i] = it
@@ -305,6 +401,7 @@ type plan struct {
 	address     string
 	terms       map[string]struct{}
 	index       []string // search terms of the text, summary and address
+	hash        string   // store.TextHash of the text
 	addrKey     string
 
 	joinIncident int64
@@ -359,17 +456,16 @@ func (p *Pipeline) understand(m model.Message, refs *store.Refs) plan {
 	if pl.address != "" {
 		pl.addrKey = routing.AddressKey(pl.address)
 	}
-	pl.index = search.Terms(m.Text + " " + pl.address)
+	pl.index = p.idx.Terms(m.Text + " " + pl.address)
+	pl.hash = store.TextHash(m.Text)
 	pl.terms = termSetOf(pl.index)
 	return pl
 }
 
-func termSet(text string) map[string]struct{} { return termSetOf(search.Terms(text)) }
-
 func termSetOf(terms []string) map[string]struct{} {
 	set := make(map[string]struct{}, len(terms))
 	for _, t := range terms {
-		if len([]rune(t)) >= 3 { // short words (не, на, 5) say little about the problem
+		if utf8.RuneCountInString(t) >= 3 { // short words (не, на, 5) say little about the problem
 			set[t] = struct{}{}
 		}
 	}
@@ -508,7 +604,7 @@ func (p *Pipeline) summaryTerms(id int64, summary string) map[string]struct{} {
 	if p.termsCache == nil || len(p.termsCache) >= maxTermsCache {
 		p.termsCache = make(map[int64]map[string]struct{}, 1024)
 	}
-	t := termSet(summary)
+	t := termSetOf(p.idx.Terms(summary))
 	p.termsCache[id] = t
 	return t
 }
