@@ -38,7 +38,7 @@ type benchIngestResult struct {
 	MessagesOnlyPerSecond float64 `json:"bare_messages_only_per_second"`
 	MessagesOnlyRatio     float64 `json:"ratio_messages_only"`
 	Incidents             int     `json:"incidents"`
-	GOMAXPROCS        int     `json:"gomaxprocs"`
+	GOMAXPROCS            int     `json:"gomaxprocs"`
 }
 
 // freshDB makes a new empty database for a benchmark: a file in dir for SQLite, a new schema for PostgreSQL.

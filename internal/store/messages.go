@@ -53,7 +53,7 @@ type IngestItem struct {
 	// TextHash is TextHash(Message.Text); empty: computed here (callers writing large batches compute it
 	// beforehand, in parallel, as they do Terms).
 	TextHash string
-	Events       []model.Event
+	Events   []model.Event
 }
 
 // IngestResult says what became of one item.
