@@ -1,7 +1,10 @@
 package web_test
 
-// The browser-test harness: the real server (web interface and REST API on one mux, as `otklik serve` mounts
-// them) over a seeded SQLite file with the real ingest pipeline, driven by headless Chromium through chromedp.
+// The browser-test harness: the real server (web interface, REST API and inbound hooks on one mux, as `otklik
+// serve` mounts them) over a seeded SQLite file with the real ingest pipeline and the real outbox runner, driven
+// by headless Chromium through chromedp. One VK community is configured as a source (TestVKSource): its Callback
+// API hook is POST /hooks/vk/vk-test, and the answers to its residents go to a fake VK API (app.VK) that speaks
+// VK's wire format; answers to other sources (the reception) are published in place, as serve does.
 //
 // Use it from any browser test of the package:
 //
@@ -17,6 +20,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -25,6 +29,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,9 +44,12 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/otklik/otklik/internal/api"
+	"github.com/otklik/otklik/internal/connector/vk"
 	"github.com/otklik/otklik/internal/demo/seed"
+	"github.com/otklik/otklik/internal/hooks"
 	"github.com/otklik/otklik/internal/ingest"
 	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/outbox"
 	"github.com/otklik/otklik/internal/store"
 	"github.com/otklik/otklik/internal/store/storetest"
 	"github.com/otklik/otklik/internal/web"
@@ -52,15 +61,97 @@ const ChromiumPath = "/usr/bin/chromium"
 
 // app is a running Otklik server for browser tests.
 type app struct {
-	URL   string
-	Store *store.Store
-	Svc   *workflow.Service
-	Pipe  *ingest.Pipeline
-	Web   *web.Server
-	Shots string // screenshot directory
+	URL    string
+	Store  *store.Store
+	Svc    *workflow.Service
+	Pipe   *ingest.Pipeline
+	Web    *web.Server
+	VK     *fakeVK      // the VK API the outbox publishes answers to
+	VKSrc  store.Source // the configured VK community (TestVKSource)
+	Outbox *outbox.Runner
+	Shots  string // screenshot directory
 
 	mu   sync.Mutex
 	shot int
+}
+
+// TestVKSource is the VK community every browser-test app has as a source: its hook is POST /hooks/vk/vk-test.
+var TestVKSource = store.Source{Code: "vk-test", Kind: "vk", Name: "ВКонтакте: сообщество администрации (тест)",
+	Territory: "25701000", Enabled: true,
+	Config: store.SourceConfig{GroupID: 201734, Confirmation: "7c1e42d9", Secret: "vk-callback-secret-3f9a", Token: "vk1.a.test-community-token"}}
+
+// fakeVK is a local VK API: it answers wall.createComment the way VK does (a form-encoded POST to
+// /method/wall.createComment, answered {"response":{"comment_id":N}}) and records every call; any other method
+// gets VK's "unknown method" error.
+type fakeVK struct {
+	*httptest.Server
+	token string
+
+	mu    sync.Mutex
+	calls []vkCall
+	next  int64
+}
+
+// vkCall is one call the fake VK API received.
+type vkCall struct {
+	Method      string
+	ContentType string
+	Params      url.Values
+	CommentID   int64 // the id answered (0: an error was answered)
+}
+
+func newFakeVK(t *testing.T, token string) *fakeVK {
+	t.Helper()
+	f := &fakeVK{token: token, next: 9100}
+	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.Close)
+	return f
+}
+
+// BaseURL is where a vk.Client sends its calls.
+func (f *fakeVK) BaseURL() string { return f.URL + "/method/" }
+
+func (f *fakeVK) serve(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	call := vkCall{Method: strings.TrimPrefix(r.URL.Path, "/method/"), ContentType: r.Header.Get("Content-Type")}
+	vkErr := func(code int, msg string) {
+		_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"error_code": code, "error_msg": msg}})
+	}
+	if r.Method != http.MethodPost || r.ParseForm() != nil {
+		call.Params = r.Form
+		f.record(call)
+		vkErr(8, "Invalid request")
+		return
+	}
+	call.Params = r.PostForm
+	switch {
+	case call.Params.Get("access_token") != f.token:
+		f.record(call)
+		vkErr(5, "User authorization failed: invalid access_token")
+	case call.Method != "wall.createComment":
+		f.record(call)
+		vkErr(3, "Unknown method passed")
+	default:
+		f.mu.Lock()
+		f.next++
+		call.CommentID = f.next
+		f.calls = append(f.calls, call)
+		f.mu.Unlock()
+		_ = json.NewEncoder(w).Encode(map[string]any{"response": map[string]any{"comment_id": call.CommentID}})
+	}
+}
+
+func (f *fakeVK) record(c vkCall) {
+	f.mu.Lock()
+	f.calls = append(f.calls, c)
+	f.mu.Unlock()
+}
+
+// Calls is every call received so far.
+func (f *fakeVK) Calls() []vkCall {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]vkCall(nil), f.calls...)
 }
 
 // requireChromium skips the test when Chromium is missing, or fails it under CI.
@@ -107,7 +198,9 @@ func screenshotDir(t *testing.T) string {
 	return shotsDir
 }
 
-// startApp seeds a small demo region into a SQLite file and serves Otklik on 127.0.0.1:0.
+// startApp seeds a small demo region into a SQLite file and serves Otklik on 127.0.0.1:0, wired as `otklik serve`
+// wires it: the web interface at /, the REST API at /api/, /healthz and /r/, the hooks of the configured sources,
+// the ingest pipeline and the outbox runner publishing approved answers (TestVKSource's to the fake VK API).
 func startApp(t *testing.T) *app {
 	t.Helper()
 	requireChromium(t)
@@ -117,6 +210,14 @@ func startApp(t *testing.T) *app {
 	if _, err := seed.Seed(ctx, st, seed.Options{Now: now, Incidents: 40, Seed: 11}); err != nil {
 		t.Fatal(err)
 	}
+	vkAPI := newFakeVK(t, TestVKSource.Config.Token)
+	vkSrc := TestVKSource
+	vkSrc.Config.APIBase = vkAPI.BaseURL()
+	id, err := st.PutSource(ctx, vkSrc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vkSrc.ID = id
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := workflow.New(st, workflow.WithLogger(log))
 	an, err := ingest.DefaultAnalyzer(nil)
@@ -129,10 +230,35 @@ func startApp(t *testing.T) *app {
 	go func() { pipe.Run(runCtx); close(done) }()
 	t.Cleanup(func() { stop(); <-done })
 
+	// The outbox, as serve's startOutbox builds it: every VK source with a token publishes through the VK API at
+	// its api_base; the rest (the reception, the demo's imports) are published in place.
+	srcs, err := st.Sources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dests := map[string]outbox.Destination{}
+	for _, s := range srcs {
+		if s.Kind == "vk" && s.Config.Token != "" {
+			dests[s.Code] = outbox.VK{Client: &vk.Client{BaseURL: s.Config.APIBase, Token: s.Config.Token, GroupID: s.Config.GroupID,
+				HTTP: &http.Client{Timeout: 20 * time.Second}}}
+		}
+	}
+	runner := &outbox.Runner{Store: st, Workers: 2, Poll: 100 * time.Millisecond, Logger: log, Handlers: map[string]outbox.Handler{
+		outbox.KindPublish: &outbox.PublishHandler{Publisher: svc, Destinations: dests, Fallback: outbox.Local{}},
+	}}
+	outCtx, stopOutbox := context.WithCancel(ctx)
+	outDone := make(chan struct{})
+	go func() { _ = runner.Run(outCtx); close(outDone) }()
+	t.Cleanup(func() { stopOutbox(); <-outDone })
+
 	w := web.New(svc, pipe, web.Options{Logger: log, UploadDir: t.TempDir()})
 	mux := http.NewServeMux()
-	w.Register(mux)
-	mux.Handle("/", api.New(svc, log))
+	hooks.New(st, pipe, log).Register(mux)
+	apiH := api.New(svc, log)
+	for _, p := range []string{"/api/", "/healthz", "/r/"} {
+		mux.Handle(p, apiH)
+	}
+	mux.Handle("/", w)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -140,9 +266,29 @@ func startApp(t *testing.T) *app {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
-	a := &app{URL: "http://" + ln.Addr().String(), Store: st, Svc: svc, Pipe: pipe, Web: w, Shots: screenshotDir(t)}
+	a := &app{URL: "http://" + ln.Addr().String(), Store: st, Svc: svc, Pipe: pipe, Web: w, VK: vkAPI, VKSrc: vkSrc, Outbox: runner,
+		Shots: screenshotDir(t)}
 	t.Logf("screenshots: %s", a.Shots)
 	return a
+}
+
+// waitPublished waits until the outbox has published the answer and returns it.
+func waitPublished(t *testing.T, a *app, answerID int64) model.Answer {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ans, err := a.Store.Answer(context.Background(), answerID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.State == model.AnswerPublished {
+			return ans
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("answer %d is still %s: the outbox did not publish it", answerID, ans.State)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // browser is one headless Chromium with a fresh profile.
@@ -358,9 +504,7 @@ func TestBrowserReception(t *testing.T) {
 	if _, err := a.Svc.AnswerAct(b.ctx, actor("moderator"), ans.ID, model.AnsApprove, workflow.AnswerArgs{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Svc.Published(b.ctx, ans.ID, "local"); err != nil {
-		t.Fatal(err)
-	}
+	waitPublished(t, a, ans.ID) // by the outbox, in place (outbox.Local)
 
 	// The resident reads the answer and rates it.
 	b.open(trackURL)
