@@ -91,15 +91,10 @@ type createdData struct {
 	Routing  *routing.Decision `json:"routing"`
 }
 
-// firstMessage is what the queue shows of an incident's first message.
-type firstMessage struct {
-	Source, Author, URL, Text string
-}
-
 // queueItem is one incident of the triage queue with everything the operator decides on.
 type queueItem struct {
 	Inc        model.Incident
-	Msg        firstMessage
+	Msg        store.FirstMessage
 	Analysis   *analysis
 	Routed     *routing.Decision // the decision recorded when the incident was created
 	Suggestion routing.Decision  // where the router would send it now
@@ -160,7 +155,7 @@ func (s *Server) queueData(ctx context.Context, incs []model.Incident) (*queueVi
 		ids[i] = inc.ID
 		v.After = max(v.After, inc.ID)
 	}
-	msgs, err := s.firstMessages(ctx, ids)
+	msgs, err := s.st.FirstMessages(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -238,73 +233,21 @@ func maxTime(a, b time.Time) time.Time {
 	return a
 }
 
-// placeholders returns n bind parameters in the store's dialect ("?, ?" or "$1, $2").
-func (s *Server) placeholders(n int) string {
-	var b strings.Builder
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		if s.st.Dialect() == "postgres" {
-			b.WriteString("$" + strconv.Itoa(i+1))
-		} else {
-			b.WriteString("?")
-		}
-	}
-	return b.String()
-}
-
-func int64Args(ids []int64) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
-	}
-	return out
-}
-
-// firstMessages returns the first message of each incident, in one query. The store offers messages of one
-// incident at a time; the queue needs them for a page at once.
-func (s *Server) firstMessages(ctx context.Context, ids []int64) (map[int64]firstMessage, error) {
-	q := `SELECT m.incident_id, m.source, m.author, m.url, m.text FROM messages m
-		WHERE m.id IN (SELECT MIN(id) FROM messages WHERE incident_id IN (` + s.placeholders(len(ids)) + `) GROUP BY incident_id)`
-	rows, err := s.st.DB().QueryContext(ctx, q, int64Args(ids)...)
-	if err != nil {
-		return nil, fmt.Errorf("web: first messages: %w", err)
-	}
-	defer rows.Close()
-	out := map[int64]firstMessage{}
-	for rows.Next() {
-		var id int64
-		var m firstMessage
-		if err := rows.Scan(&id, &m.Source, &m.Author, &m.URL, &m.Text); err != nil {
-			return nil, fmt.Errorf("web: scan first message: %w", err)
-		}
-		out[id] = m
-	}
-	return out, rows.Err()
-}
-
-// createdEvents returns the data of each incident's "created" event, in one query.
+// createdEvents decodes each incident's "created" event (the analysis and the routing decision recorded when it
+// was opened), in one query.
 func (s *Server) createdEvents(ctx context.Context, ids []int64) (map[int64]createdData, error) {
-	q := `SELECT incident_id, data FROM events WHERE type = 'created' AND incident_id IN (` + s.placeholders(len(ids)) + `)`
-	rows, err := s.st.DB().QueryContext(ctx, q, int64Args(ids)...)
+	raw, err := s.st.CreatedEventData(ctx, ids)
 	if err != nil {
-		return nil, fmt.Errorf("web: created events: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	out := map[int64]createdData{}
-	for rows.Next() {
-		var id int64
-		var data string
-		if err := rows.Scan(&id, &data); err != nil {
-			return nil, fmt.Errorf("web: scan created event: %w", err)
-		}
+	out := make(map[int64]createdData, len(raw))
+	for id, data := range raw {
 		var c createdData
-		if data != "" && json.Unmarshal([]byte(data), &c) == nil {
+		if json.Unmarshal([]byte(data), &c) == nil {
 			out[id] = c
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func executorChoices(refs *store.Refs) []refChoice {

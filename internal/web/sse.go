@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"cmp"
-	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -89,7 +88,7 @@ func (s *Server) operatorEvents(w http.ResponseWriter, r *http.Request) {
 // by id, not by creation time: a message posted long ago and fetched only now still reaches the queue.
 func (s *Server) sendNew(w http.ResponseWriter, r *http.Request, after int64) (int64, error) {
 	ctx := r.Context()
-	ids, err := s.newIncidentIDs(ctx, after)
+	ids, err := s.st.NewIncidentIDs(ctx, after, QueuePageSize) // the oldest first: a burst is sent over several polls
 	if err != nil || len(ids) == 0 {
 		return after, err
 	}
@@ -126,26 +125,6 @@ func (s *Server) sendNew(w http.ResponseWriter, r *http.Request, after int64) (i
 		after = max(after, it.Inc.ID)
 	}
 	return after, nil
-}
-
-// newIncidentIDs lists the ids of incidents waiting for triage above after, at most QueuePageSize of them
-// (the oldest first: a burst is sent over several polls).
-func (s *Server) newIncidentIDs(ctx context.Context, after int64) ([]int64, error) {
-	q := fmt.Sprintf(`SELECT id FROM incidents WHERE status = 'new' AND id > %s ORDER BY id LIMIT %d`, s.placeholders(1), QueuePageSize)
-	rows, err := s.st.DB().QueryContext(ctx, q, after)
-	if err != nil {
-		return nil, fmt.Errorf("web: new incidents: %w", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("web: scan new incident: %w", err)
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // rowData is what the "operator-row" template receives: the page's View, the item and the queue's choices.
