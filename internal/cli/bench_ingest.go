@@ -7,6 +7,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	stdio "io"
+	"log/slog"
+	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -18,6 +22,8 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/otklik/otklik/internal/demo/seed"
+	"github.com/otklik/otklik/internal/demo/simulator"
+	"github.com/otklik/otklik/internal/hooks"
 	"github.com/otklik/otklik/internal/ingest"
 	"github.com/otklik/otklik/internal/workflow"
 )
@@ -38,7 +44,13 @@ type benchIngestResult struct {
 	MessagesOnlyPerSecond float64 `json:"bare_messages_only_per_second"`
 	MessagesOnlyRatio     float64 `json:"ratio_messages_only"`
 	Incidents             int     `json:"incidents"`
-	GOMAXPROCS            int     `json:"gomaxprocs"`
+	// With --hooks: VK callbacks and Telegram updates written by the demo simulator, posted over loopback HTTP
+	// into the real hooks of a server running the same pipeline on a third fresh database.
+	HookRequests      int64   `json:"hook_requests,omitempty"`
+	HookSeconds       float64 `json:"hook_seconds,omitempty"`
+	HookPerSecond     float64 `json:"hook_requests_per_second,omitempty"`
+	HookMessagesSaved int     `json:"hook_messages_stored,omitempty"`
+	GOMAXPROCS        int     `json:"gomaxprocs"`
 }
 
 // freshDB makes a new empty database for a benchmark: a file in dir for SQLite, a new schema for PostgreSQL.
@@ -96,6 +108,7 @@ Example:
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	senders := fs.Int("senders", 32, "concurrent senders (hooks answering as many HTTP requests at once)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the pipeline run to this file")
+	hookN := fs.Int("hooks", 0, "also post this many VK and Telegram requests through the HTTP hooks on loopback (0: skip)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -206,6 +219,15 @@ Example:
 		GOMAXPROCS: runtime.GOMAXPROCS(0)}
 	res.Ratio = res.PipelinePerSecond / res.BarePerSecond
 	res.MessagesOnlyRatio = res.PipelinePerSecond / res.MessagesOnlyPerSecond
+	if *hookN > 0 {
+		prof := ""
+		if *cpuProfile != "" {
+			prof = *cpuProfile + ".hooks"
+		}
+		if err := benchHooks(ctx, *db, dir, *hookN, *senders, prof, &res); err != nil {
+			return fmt.Errorf("hooks: %w", err)
+		}
+	}
 	if *asJSON {
 		return json.NewEncoder(io.Out).Encode(res)
 	}
@@ -214,5 +236,83 @@ Example:
 	fmt.Fprintf(io.Out, "  bare insert of the same %d rows: %8.0f messages/s (%.1f s)\n", res.BareRows, res.BarePerSecond, res.BareSeconds)
 	fmt.Fprintf(io.Out, "  ratio:        %.3f\n", res.Ratio)
 	fmt.Fprintf(io.Out, "  bare insert of the message rows alone: %8.0f messages/s (%.1f s), ratio %.3f\n", res.MessagesOnlyPerSecond, res.MessagesOnlySeconds, res.MessagesOnlyRatio)
+	if res.HookRequests > 0 {
+		fmt.Fprintf(io.Out, "  HTTP hooks on loopback: %8.0f requests/s (%d VK and Telegram requests acknowledged in %.1f s, %d messages stored)\n",
+			res.HookPerSecond, res.HookRequests, res.HookSeconds, res.HookMessagesSaved)
+	}
+	return nil
+}
+
+// benchHooks serves the real hooks over loopback HTTP in front of the real pipeline and has the demo simulator post
+// n VK callbacks and Telegram updates (new messages, comments, edits, re-deliveries) from concurrent workers as
+// fast as the server acknowledges them.
+func benchHooks(ctx context.Context, base, dir string, n, workers int, profile string, res *benchIngestResult) error {
+	dsn, drop, err := freshDB(ctx, base, dir, "hooks")
+	if err != nil {
+		return err
+	}
+	defer drop()
+	st, err := openStore(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := seed.Seed(ctx, st, seed.Options{ReferenceOnly: true}); err != nil {
+		return err
+	}
+	vk, tg, err := simulator.EnsureSources(ctx, st)
+	if err != nil {
+		return err
+	}
+	an, err := ingest.DefaultAnalyzer(nil)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stdio.Discard, nil))
+	pipe := ingest.New(workflow.New(st), an, ingest.Config{}, log)
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan struct{})
+	go func() { pipe.Run(runCtx); close(done) }()
+	mux := http.NewServeMux()
+	hooks.New(st, pipe, log).Register(mux)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+	sim := &simulator.Simulator{BaseURL: "http://" + ln.Addr().String(), VK: vk, Telegram: tg, Rate: 1e9, Seed: 7, Max: n,
+		Workers: workers, Logger: log, HTTP: &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: workers}}}
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	if err := sim.Run(ctx); err != nil {
+		return err
+	}
+	took := time.Since(start)
+	if profile != "" {
+		pprof.StopCPUProfile()
+	}
+	stop()
+	<-done
+	stats := sim.Stats()
+	if stats.Acked != int64(n) {
+		return fmt.Errorf("%d of %d requests acknowledged (%d refused)", stats.Acked, n, stats.Refused)
+	}
+	stored, err := st.CountRows(ctx, "messages")
+	if err != nil {
+		return err
+	}
+	res.HookRequests, res.HookSeconds, res.HookPerSecond, res.HookMessagesSaved = stats.Acked, took.Seconds(), float64(stats.Acked)/took.Seconds(), stored
 	return nil
 }

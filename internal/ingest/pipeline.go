@@ -509,8 +509,8 @@ func (p *Pipeline) similar(aKey, bKey string, a, b map[string]struct{}) (bool, f
 // findMerges decides which messages join an open incident (one query for the whole batch) or an incident an
 // earlier message of the batch opens.
 func (p *Pipeline) findMerges(ctx context.Context, msgs []model.Message, plans []plan) error {
-	var catIDs []int64
-	seen := map[int64]bool{}
+	var catIDs, terIDs []int64
+	seen, seenTer := map[int64]bool{}, map[int64]bool{}
 	groups := map[[2]int64]bool{}
 	var from, to time.Time
 	for i, pl := range plans {
@@ -521,6 +521,10 @@ func (p *Pipeline) findMerges(ctx context.Context, msgs []model.Message, plans [
 		if !seen[pl.category.ID] {
 			seen[pl.category.ID] = true
 			catIDs = append(catIDs, pl.category.ID)
+		}
+		if !seenTer[pl.territory.ID] {
+			seenTer[pl.territory.ID] = true
+			terIDs = append(terIDs, pl.territory.ID)
 		}
 		t := msgs[i].PostedAt
 		if from.IsZero() || t.Before(from) {
@@ -533,7 +537,7 @@ func (p *Pipeline) findMerges(ctx context.Context, msgs []model.Message, plans [
 	if len(catIDs) == 0 {
 		return nil
 	}
-	cands, err := p.svc.Store().MergeCandidates(ctx, from.Add(-p.cfg.MergeWindow), to, catIDs, 5000)
+	cands, err := p.svc.Store().MergeCandidates(ctx, from.Add(-p.cfg.MergeWindow), to, catIDs, terIDs, 5000)
 	if err != nil {
 		return err
 	}

@@ -485,17 +485,18 @@ type MergeCandidate struct {
 	CreatedAt   time.Time
 }
 
-// MergeCandidates lists open incidents of the given categories created in [from, to], newest first, at most
-// limit (one query, on the category and creation index).
-func (s *Store) MergeCandidates(ctx context.Context, from, to time.Time, categoryIDs []int64, limit int) ([]MergeCandidate, error) {
-	if len(categoryIDs) == 0 {
+// MergeCandidates lists open incidents of the given categories and territories created in [from, to], newest
+// first, at most limit (one query, on the category and creation index).
+func (s *Store) MergeCandidates(ctx context.Context, from, to time.Time, categoryIDs, territoryIDs []int64, limit int) ([]MergeCandidate, error) {
+	if len(categoryIDs) == 0 || len(territoryIDs) == 0 {
 		return nil, nil
 	}
 	ph := strings.TrimSuffix(strings.Repeat("?,", len(categoryIDs)), ",")
-	args := append(toAny(categoryIDs), ms(from), ms(to))
+	tph := strings.TrimSuffix(strings.Repeat("?,", len(territoryIDs)), ",")
+	args := append(append(toAny(categoryIDs), toAny(territoryIDs)...), ms(from), ms(to))
 	rows, err := s.db.QueryContext(ctx, s.d.rebind(fmt.Sprintf(`SELECT id, number, category_id, territory_id, address, summary, created_at
-		FROM incidents WHERE category_id IN (%s) AND created_at >= ? AND created_at <= ?
-		AND status IN ('new', 'assigned', 'in_work', 'interim') ORDER BY created_at DESC LIMIT %d`, ph, limit)), args...)
+		FROM incidents WHERE category_id IN (%s) AND territory_id IN (%s) AND created_at >= ? AND created_at <= ?
+		AND status IN ('new', 'assigned', 'in_work', 'interim') ORDER BY created_at DESC LIMIT %d`, ph, tph, limit)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: merge candidates: %w", err)
 	}
