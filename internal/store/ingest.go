@@ -386,7 +386,7 @@ func (b *ingestBatch) openIncidents(ctx context.Context) error {
 			summary, address, source, message_count, created_at, updated_at, reaction_due, resolution_due, due_at, warn_at,
 			breach_at, first_reaction_at, resolved_at, merged_into, reject_reason, excluded_executors) VALUES ` +
 			rowMarks(len(part), cols) + ` RETURNING id, number`
-		rows, err := b.tx.tx.QueryContext(ctx, b.tx.rebind(q), args...)
+		rows, err := b.tx.bulkQuery(ctx, len(part) == rowsPer, q, args...)
 		if err != nil {
 			return fmt.Errorf("create incidents: %w", err)
 		}
@@ -571,7 +571,7 @@ func (b *ingestBatch) insertMessages(ctx context.Context, joined map[int64]strin
 		q := `INSERT INTO messages(source, external_id, incident_id, author, author_id, text, url, territory, category,
 			address, thread_id, reply_to, attachments, raw, posted_at, received_at, text_hash) VALUES ` +
 			rowMarks(len(part), cols) + ` RETURNING id, source, external_id`
-		rows, err := b.tx.tx.QueryContext(ctx, b.tx.rebind(q), args...)
+		rows, err := b.tx.bulkQuery(ctx, len(part) == rowsPer, q, args...)
 		if err != nil {
 			return fmt.Errorf("insert messages: %w", err)
 		}
@@ -664,7 +664,7 @@ func (b *ingestBatch) flush(ctx context.Context) error {
 	for i := 0; i < len(b.terms); i += 2 * termRows {
 		part := b.terms[i:min(i+2*termRows, len(b.terms))]
 		q := `INSERT INTO incident_terms(term, incident_id) VALUES ` + rowMarks(len(part)/2, 2) + ` ON CONFLICT DO NOTHING`
-		if _, err := b.tx.tx.ExecContext(ctx, b.tx.rebind(q), part...); err != nil {
+		if _, err := b.tx.bulkExec(ctx, len(part) == 2*termRows, q, part...); err != nil {
 			return fmt.Errorf("index incidents: %w", err)
 		}
 	}
@@ -682,7 +682,7 @@ func (b *ingestBatch) flush(ctx context.Context) error {
 			args = append(args, nullID(e.IncidentID), nullID(e.AnswerID), nullID(e.ActorID), e.Actor, e.Type, e.From, e.To, data, ms(e.At))
 		}
 		q := `INSERT INTO events(incident_id, answer_id, actor_id, actor, type, from_state, to_state, data, at) VALUES ` + rowMarks(len(part), 9)
-		if _, err := b.tx.tx.ExecContext(ctx, b.tx.rebind(q), args...); err != nil {
+		if _, err := b.tx.bulkExec(ctx, len(part) == eventRows, q, args...); err != nil {
 			return fmt.Errorf("record events: %w", err)
 		}
 	}

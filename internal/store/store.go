@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/otklik/otklik/internal/model"
@@ -26,6 +27,11 @@ type Store struct {
 	db   *sql.DB
 	d    dialect
 	conn string // the driver's connection string (SQLite), for OpenCounting
+
+	// bulk holds the multi-row statements of full ingest chunks, prepared once per store: parsing a statement of
+	// a thousand rows costs as much as a good part of running it.
+	bulkMu sync.Mutex
+	bulk   map[string]*sql.Stmt
 }
 
 type dialect struct {
@@ -146,7 +152,15 @@ func openSQLite(dsn string) (*Store, error) {
 }
 
 // Close releases the connections.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.bulkMu.Lock()
+	for _, st := range s.bulk {
+		st.Close()
+	}
+	s.bulk = nil
+	s.bulkMu.Unlock()
+	return s.db.Close()
+}
 
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error {

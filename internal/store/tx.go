@@ -56,6 +56,57 @@ func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return st.QueryRowContext(ctx, args...)
 }
 
+// bulkStmt returns the store-wide prepared statement q (written with ? placeholders) bound to the transaction.
+// Only statements whose text repeats from batch to batch belong here: the cache is never trimmed.
+func (t *Tx) bulkStmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	s := t.s
+	s.bulkMu.Lock()
+	st, ok := s.bulk[q]
+	s.bulkMu.Unlock()
+	if !ok {
+		var err error
+		if st, err = s.db.PrepareContext(ctx, s.d.rebind(q)); err != nil {
+			return nil, err
+		}
+		s.bulkMu.Lock()
+		if prev, ok := s.bulk[q]; ok {
+			st.Close()
+			st = prev
+		} else {
+			if s.bulk == nil {
+				s.bulk = map[string]*sql.Stmt{}
+			}
+			s.bulk[q] = st
+		}
+		s.bulkMu.Unlock()
+	}
+	return t.tx.StmtContext(ctx, st), nil
+}
+
+// bulkQuery runs a multi-row statement returning rows; full says its shape is a full chunk, which repeats.
+func (t *Tx) bulkQuery(ctx context.Context, full bool, q string, args ...any) (*sql.Rows, error) {
+	if !full {
+		return t.tx.QueryContext(ctx, t.rebind(q), args...)
+	}
+	st, err := t.bulkStmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// bulkExec runs a multi-row statement; full says its shape is a full chunk, which repeats.
+func (t *Tx) bulkExec(ctx context.Context, full bool, q string, args ...any) (sql.Result, error) {
+	if !full {
+		return t.tx.ExecContext(ctx, t.rebind(q), args...)
+	}
+	st, err := t.bulkStmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
 // WithTx runs fn in a transaction, committing when it returns nil and rolling back otherwise. On SQLite the
 // transaction takes the write lock at its start; on PostgreSQL rows are locked as they are read for update.
 func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) error {
