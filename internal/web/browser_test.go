@@ -2,7 +2,7 @@ package web_test
 
 // The browser-test harness: the real server (web interface, REST API and inbound hooks on one mux, as `otklik
 // serve` mounts them) over a seeded SQLite file with the real ingest pipeline and the real outbox runner, driven
-// by headless Chromium through chromedp. One VK community is configured as a source (TestVKSource): its Callback
+// by headless Chromium through chromedp. One VK community is configured as a source (vkTestSource): its Callback
 // API hook is POST /hooks/vk/vk-test, and the answers to its residents go to a fake VK API (app.VK) that speaks
 // VK's wire format; answers to other sources (the reception) are published in place, as serve does.
 //
@@ -67,7 +67,7 @@ type app struct {
 	Pipe   *ingest.Pipeline
 	Web    *web.Server
 	VK     *fakeVK      // the VK API the outbox publishes answers to
-	VKSrc  store.Source // the configured VK community (TestVKSource)
+	VKSrc  store.Source // the configured VK community (vkTestSource)
 	Outbox *outbox.Runner
 	Shots  string // screenshot directory
 
@@ -75,8 +75,8 @@ type app struct {
 	shot int
 }
 
-// TestVKSource is the VK community every browser-test app has as a source: its hook is POST /hooks/vk/vk-test.
-var TestVKSource = store.Source{Code: "vk-test", Kind: "vk", Name: "ВКонтакте: сообщество администрации (тест)",
+// vkTestSource is the VK community every browser-test app has as a source: its hook is POST /hooks/vk/vk-test.
+var vkTestSource = store.Source{Code: "vk-test", Kind: "vk", Name: "ВКонтакте: сообщество администрации (тест)",
 	Territory: "25701000", Enabled: true,
 	Config: store.SourceConfig{GroupID: 201734, Confirmation: "7c1e42d9", Secret: "vk-callback-secret-3f9a", Token: "vk1.a.test-community-token"}}
 
@@ -200,7 +200,7 @@ func screenshotDir(t *testing.T) string {
 
 // startApp seeds a small demo region into a SQLite file and serves Otklik on 127.0.0.1:0, wired as `otklik serve`
 // wires it: the web interface at /, the REST API at /api/, /healthz and /r/, the hooks of the configured sources,
-// the ingest pipeline and the outbox runner publishing approved answers (TestVKSource's to the fake VK API).
+// the ingest pipeline and the outbox runner publishing approved answers (vkTestSource's to the fake VK API).
 func startApp(t *testing.T) *app {
 	t.Helper()
 	requireChromium(t)
@@ -210,8 +210,8 @@ func startApp(t *testing.T) *app {
 	if _, err := seed.Seed(ctx, st, seed.Options{Now: now, Incidents: 40, Seed: 11}); err != nil {
 		t.Fatal(err)
 	}
-	vkAPI := newFakeVK(t, TestVKSource.Config.Token)
-	vkSrc := TestVKSource
+	vkAPI := newFakeVK(t, vkTestSource.Config.Token)
+	vkSrc := vkTestSource
 	vkSrc.Config.APIBase = vkAPI.BaseURL()
 	id, err := st.PutSource(ctx, vkSrc)
 	if err != nil {
