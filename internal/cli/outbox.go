@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/otklik/otklik/internal/connector/telegram"
-	"github.com/otklik/otklik/internal/connector/vk"
 	"github.com/otklik/otklik/internal/notify"
 	"github.com/otklik/otklik/internal/outbox"
 	"github.com/otklik/otklik/internal/store"
@@ -53,33 +52,9 @@ func (f *outboxFlags) validate() error {
 	return nil
 }
 
-// destinations maps each configured source to where its answers are posted; anything else (the reception,
-// imports, the demo) is published in place.
-func destinations(ctx context.Context, st *store.Store) (map[string]outbox.Destination, error) {
-	srcs, err := st.Sources(ctx)
-	if err != nil {
-		return nil, err
-	}
-	dests := map[string]outbox.Destination{}
-	client := &http.Client{Timeout: 20 * time.Second} // below the runner's handler timeout
-	for _, s := range srcs {
-		switch {
-		case s.Kind == "vk" && s.Config.Token != "":
-			dests[s.Code] = outbox.VK{Client: &vk.Client{BaseURL: s.Config.APIBase, Token: s.Config.Token, GroupID: s.Config.GroupID, HTTP: client}}
-		case s.Kind == "telegram" && s.Config.Token != "":
-			dests[s.Code] = outbox.Telegram{Client: &telegram.Client{BaseURL: s.Config.APIBase, Token: s.Config.Token, HTTP: client}}
-		}
-	}
-	return dests, nil
-}
-
 // startOutbox runs the outbox runner and the notification dispatcher until ctx ends; the returned channel
 // closes when both have stopped.
 func startOutbox(ctx context.Context, st *store.Store, svc *workflow.Service, f outboxFlags, log *slog.Logger) (<-chan struct{}, error) {
-	dests, err := destinations(ctx, st)
-	if err != nil {
-		return nil, err
-	}
 	disp := &notify.Dispatcher{Store: st, BaseURL: f.publicURL, Logger: log}
 	nh := &outbox.NotifyHandler{}
 	if f.smtpAddr != "" {
@@ -90,7 +65,7 @@ func startOutbox(ctx context.Context, st *store.Store, svc *workflow.Service, f 
 		nh.Bot = &telegram.Client{Token: f.notifyBot, HTTP: &http.Client{Timeout: 20 * time.Second}}
 	}
 	handlers := map[string]outbox.Handler{
-		outbox.KindPublish: &outbox.PublishHandler{Publisher: svc, Destinations: dests, Fallback: outbox.Local{}},
+		outbox.KindPublish: &outbox.PublishHandler{Publisher: svc, Resolve: &outbox.SourceDestinations{Store: st}, Fallback: outbox.Local{}},
 		outbox.KindNotify:  nh,
 		outbox.KindDigest:  disp.DigestHandler(),
 	}

@@ -66,6 +66,9 @@ type Destination interface {
 type PublishHandler struct {
 	Publisher    Publisher
 	Destinations map[string]Destination
+	// Resolve, when set, is asked for sources Destinations does not name, when each job runs (the server uses
+	// SourceDestinations, so sources configured while it runs publish at once).
+	Resolve Resolver
 	// Fallback takes answers to sources with no destination of their own (the reception, imports): Local{}
 	// publishes them in place. nil makes such a job fail permanently.
 	Fallback Destination
@@ -82,6 +85,12 @@ func (h *PublishHandler) Handle(ctx context.Context, run *Run) (string, error) {
 	ext, ok := strings.CutPrefix(run.Job.Checkpoint, postedPrefix)
 	if !ok {
 		dest, found := h.Destinations[p.Source]
+		if !found && h.Resolve != nil {
+			var err error
+			if dest, found, err = h.Resolve.Destination(ctx, p.Source); err != nil {
+				return "", err
+			}
+		}
 		if !found && h.Fallback != nil {
 			dest, found = h.Fallback, true
 		}

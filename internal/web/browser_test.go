@@ -44,7 +44,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/otklik/otklik/internal/api"
-	"github.com/otklik/otklik/internal/connector/vk"
 	"github.com/otklik/otklik/internal/demo/seed"
 	"github.com/otklik/otklik/internal/hooks"
 	"github.com/otklik/otklik/internal/ingest"
@@ -232,19 +231,8 @@ func startApp(t *testing.T) *app {
 
 	// The outbox, as serve's startOutbox builds it: every VK source with a token publishes through the VK API at
 	// its api_base; the rest (the reception, the demo's imports) are published in place.
-	srcs, err := st.Sources(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dests := map[string]outbox.Destination{}
-	for _, s := range srcs {
-		if s.Kind == "vk" && s.Config.Token != "" {
-			dests[s.Code] = outbox.VK{Client: &vk.Client{BaseURL: s.Config.APIBase, Token: s.Config.Token, GroupID: s.Config.GroupID,
-				HTTP: &http.Client{Timeout: 20 * time.Second}}}
-		}
-	}
 	runner := &outbox.Runner{Store: st, Workers: 2, Poll: 100 * time.Millisecond, Logger: log, Handlers: map[string]outbox.Handler{
-		outbox.KindPublish: &outbox.PublishHandler{Publisher: svc, Destinations: dests, Fallback: outbox.Local{}},
+		outbox.KindPublish: &outbox.PublishHandler{Publisher: svc, Resolve: &outbox.SourceDestinations{Store: st}, Fallback: outbox.Local{}},
 	}}
 	outCtx, stopOutbox := context.WithCancel(ctx)
 	outDone := make(chan struct{})
