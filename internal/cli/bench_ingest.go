@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"strings"
 	"time"
 
@@ -44,6 +45,11 @@ type benchIngestResult struct {
 	MessagesOnlyPerSecond float64 `json:"bare_messages_only_per_second"`
 	MessagesOnlyRatio     float64 `json:"ratio_messages_only"`
 	Incidents             int     `json:"incidents"`
+	// What the pipeline's writer did: batches written, their mean size, and the share of the run it was storing.
+	Batches       int64   `json:"batches"`
+	MeanBatch     float64 `json:"mean_batch"`
+	WriterBusy    float64 `json:"writer_busy"`
+	ReadingCPUSec float64 `json:"reading_seconds"`
 	// With --hooks: VK callbacks and Telegram updates written by the demo simulator, posted over loopback HTTP
 	// into the real hooks of a server running the same pipeline on a third fresh database.
 	HookRequests      int64   `json:"hook_requests,omitempty"`
@@ -108,6 +114,7 @@ Example:
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	senders := fs.Int("senders", 32, "concurrent senders (hooks answering as many HTTP requests at once)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the pipeline run to this file")
+	traceFile := fs.String("trace", "", "write an execution trace of the pipeline run to this file (go tool trace)")
 	hookN := fs.Int("hooks", 0, "also post this many VK and Telegram requests through the HTTP hooks on loopback (0: skip)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
@@ -161,6 +168,16 @@ Example:
 			return err
 		}
 	}
+	if *traceFile != "" {
+		f, err := os.Create(*traceFile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			return err
+		}
+	}
 	start := time.Now()
 	err = ingest.SubmitAll(ctx, pipe, msgs, *senders, 100, func(k int) {
 		if bar != nil {
@@ -168,6 +185,9 @@ Example:
 		}
 	})
 	pipeDur := time.Since(start)
+	if *traceFile != "" {
+		trace.Stop()
+	}
 	if *cpuProfile != "" {
 		pprof.StopCPUProfile()
 	}
@@ -218,6 +238,11 @@ Example:
 		MessagesOnlySeconds: msgDur.Seconds(), MessagesOnlyPerSecond: float64(*n) / msgDur.Seconds(), Incidents: incidents,
 		GOMAXPROCS: runtime.GOMAXPROCS(0)}
 	res.Ratio = res.PipelinePerSecond / res.BarePerSecond
+	ps := pipe.Stats()
+	res.Batches, res.WriterBusy, res.ReadingCPUSec = ps.Batches, ps.Writing.Seconds()/pipeDur.Seconds(), ps.Reading.Seconds()
+	if ps.Batches > 0 {
+		res.MeanBatch = float64(ps.Messages) / float64(ps.Batches)
+	}
 	res.MessagesOnlyRatio = res.PipelinePerSecond / res.MessagesOnlyPerSecond
 	if *hookN > 0 {
 		prof := ""
@@ -232,7 +257,8 @@ Example:
 		return json.NewEncoder(io.Out).Encode(res)
 	}
 	fmt.Fprintf(io.Out, "%d messages on %s (GOMAXPROCS %d)\n", res.Messages, res.Dialect, res.GOMAXPROCS)
-	fmt.Fprintf(io.Out, "  pipeline:     %8.0f messages/s (%.1f s, %d incidents)\n", res.PipelinePerSecond, res.PipelineSeconds, res.Incidents)
+	fmt.Fprintf(io.Out, "  pipeline:     %8.0f messages/s (%.1f s, %d incidents; %d batches of %.0f on average, the writer busy %.0f%% of the time)\n",
+		res.PipelinePerSecond, res.PipelineSeconds, res.Incidents, res.Batches, res.MeanBatch, 100*res.WriterBusy)
 	fmt.Fprintf(io.Out, "  bare insert of the same %d rows: %8.0f messages/s (%.1f s)\n", res.BareRows, res.BarePerSecond, res.BareSeconds)
 	fmt.Fprintf(io.Out, "  ratio:        %.3f\n", res.Ratio)
 	fmt.Fprintf(io.Out, "  bare insert of the message rows alone: %8.0f messages/s (%.1f s), ratio %.3f\n", res.MessagesOnlyPerSecond, res.MessagesOnlySeconds, res.MessagesOnlyRatio)

@@ -87,18 +87,22 @@ type Pipeline struct {
 	log *slog.Logger
 
 	reqs       chan *request
+	readers    chan struct{} // a slot per sender reading its texts at once: GOMAXPROCS-1, leaving a core to the writer
 	idx        *search.Indexer
 	termsMu    sync.Mutex
 	termsCache map[int64]map[string]struct{}
 	mu         sync.Mutex
 	queued     int // messages accepted into the queue and not yet written
+	stats      Stats
 	stopped    bool
 }
 
 type request struct {
-	ctx  context.Context
-	msgs []model.Message
-	done chan reply
+	ctx   context.Context
+	msgs  []model.Message // normalised and valid
+	plans []plan          // what was understood of each
+	env   env
+	done  chan reply
 }
 
 type reply struct {
@@ -113,7 +117,8 @@ func New(svc *workflow.Service, an Analyzer, cfg Config, log *slog.Logger) *Pipe
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Pipeline{svc: svc, an: an, cfg: cfg, log: log, reqs: make(chan *request, cfg.QueueSize), idx: search.NewIndexer()}
+	return &Pipeline{svc: svc, an: an, cfg: cfg, log: log, reqs: make(chan *request, cfg.QueueSize), idx: search.NewIndexer(),
+		readers: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
 }
 
 // ErrOverloaded is returned by Accept when the queue is full.
@@ -141,7 +146,35 @@ func (p *Pipeline) Submit(ctx context.Context, msgs []model.Message) ([]store.In
 	}
 	p.queued += len(msgs)
 	p.mu.Unlock()
-	r := &request{ctx: ctx, msgs: msgs, done: make(chan reply, 1)}
+	// Reading the texts, the CPU-heavy stage, happens here in the sender's goroutine (an HTTP request's, an
+	// import's): many senders read in parallel on every core while the one writer stores what was read before.
+	n := len(msgs)
+	e, err := p.environment(ctx)
+	if err == nil {
+		msgs, err = p.validate(msgs, e)
+	}
+	if err != nil {
+		p.release(n)
+		return nil, err
+	}
+	// At most GOMAXPROCS-1 senders read at once: with more, the Go scheduler shares the cores evenly among them
+	// and the writer, and the writer, which alone decides the pace, gets a fraction of a core.
+	select {
+	case p.readers <- struct{}{}:
+	case <-ctx.Done():
+		p.release(n)
+		return nil, ctx.Err()
+	}
+	readStart := time.Now()
+	plans := make([]plan, len(msgs))
+	for i := range msgs {
+		plans[i] = p.understand(msgs[i], e.refs)
+	}
+	<-p.readers
+	p.mu.Lock()
+	p.stats.Reading += time.Since(readStart)
+	p.mu.Unlock()
+	r := &request{ctx: ctx, msgs: msgs, plans: plans, env: e, done: make(chan reply, 1)}
 	p.reqs <- r // never blocks: the channel holds QueueSize requests and each holds at least one message
 	select {
 	case rep := <-r.done:
@@ -153,6 +186,21 @@ func (p *Pipeline) Submit(ctx context.Context, msgs []model.Message) ([]store.In
 	}
 }
 
+// Stats counts the writer's work since the pipeline was made.
+type Stats struct {
+	Batches  int64         `json:"batches"`
+	Messages int64         `json:"messages"`
+	Writing  time.Duration `json:"writing_ns"` // time the writer spent storing batches
+	Reading  time.Duration `json:"reading_ns"` // time senders spent reading texts, summed over senders
+}
+
+// Stats returns the counters so far.
+func (p *Pipeline) Stats() Stats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stats
+}
+
 // Queued returns how many messages wait to be written.
 func (p *Pipeline) Queued() int {
 	p.mu.Lock()
@@ -162,23 +210,11 @@ func (p *Pipeline) Queued() int {
 
 // Run writes queued messages in batches until ctx ends, then drains what was queued.
 //
-// Two stages overlap: while one batch is written (one transaction, one core's worth of database work), the next
-// is gathered and read (the CPU-heavy text analysis, spread over the other cores). Merging and routing happen in
-// the writing stage, in batch order, so a message can always merge into an incident the previous batch opened.
+// Senders read their messages themselves (Submit), so the CPU-heavy analysis runs in parallel on every core
+// while this single writer stores what was read before. Merging and routing happen here, in batch order, so a
+// message can always merge into an incident the previous batch opened.
 func (p *Pipeline) Run(ctx context.Context) {
 	wctx := context.WithoutCancel(ctx)
-	read := make(chan *job, 1) // at most one batch read ahead of the one being written
-	written := make(chan struct{})
-	go func() {
-		defer close(written)
-		for j := range read {
-			p.write(wctx, j)
-		}
-	}()
-	defer func() {
-		close(read)
-		<-written
-	}()
 	for {
 		var first *request
 		select {
@@ -187,7 +223,7 @@ func (p *Pipeline) Run(ctx context.Context) {
 			p.mu.Lock()
 			p.stopped = true
 			p.mu.Unlock()
-			p.drain(wctx, read)
+			p.drain(wctx)
 			return
 		}
 		batch := []*request{first}
@@ -224,35 +260,23 @@ func (p *Pipeline) Run(ctx context.Context) {
 		if t != nil {
 			t.Stop()
 		}
-		if j := p.read(wctx, batch); j != nil {
-			read <- j
-		}
+		p.write(wctx, batch)
 	}
 }
 
-// drain reads and hands to the writer whatever is still queued.
-func (p *Pipeline) drain(ctx context.Context, read chan<- *job) {
+// drain writes whatever is still queued.
+func (p *Pipeline) drain(ctx context.Context) {
 	for {
 		select {
 		case r := <-p.reqs:
-			if j := p.read(ctx, []*request{r}); j != nil {
-				read <- j
-			}
+			p.write(ctx, []*request{r})
 		default:
 			return
 		}
 	}
 }
 
-// job is a batch of requests whose messages have been read and wait to be written.
-type job struct {
-	reqs  []*request
-	msgs  []model.Message
-	plans []plan
-	env   env
-}
-
-// env is the reference data one batch is decided with.
+// env is the reference data messages are read and decided with.
 type env struct {
 	refs   *store.Refs
 	router *routing.Router
@@ -281,52 +305,42 @@ func (p *Pipeline) environment(ctx context.Context) (env, error) {
 	return env{refs: refs, router: router, region: region, cal: cal, now: p.svc.Now()}, nil
 }
 
-// finish answers one request and counts its messages out of the queue.
-func (p *Pipeline) finish(r *request, rep reply) {
+// release counts n messages out of the queue.
+func (p *Pipeline) release(n int) {
 	p.mu.Lock()
-	p.queued -= len(r.msgs)
+	p.queued -= n
 	p.mu.Unlock()
-	r.done <- rep
 }
 
-// read normalises, validates and analyses a batch. A request with an invalid message is refused alone, with an
-// error naming the message and the field; the other senders' messages go on. It returns nil when nothing is left.
-func (p *Pipeline) read(ctx context.Context, batch []*request) *job {
-	e, err := p.environment(ctx)
-	if err != nil {
-		for _, r := range batch {
-			p.finish(r, reply{err: err})
-		}
-		return nil
-	}
-	j := &job{env: e}
+// write stores a batch of read requests in one transaction and answers their senders. The batch is decided
+// with the newest reference data of its requests.
+func (p *Pipeline) write(ctx context.Context, batch []*request) {
+	var msgs []model.Message
+	var plans []plan
+	e := batch[0].env
 	for _, r := range batch {
-		msgs, err := p.validate(r.msgs, e)
-		if err != nil {
-			p.finish(r, reply{err: err})
-			continue
+		msgs = append(msgs, r.msgs...)
+		plans = append(plans, r.plans...)
+		if r.env.now.After(e.now) {
+			e = r.env
 		}
-		j.reqs = append(j.reqs, r)
-		j.msgs = append(j.msgs, msgs...)
 	}
-	if len(j.reqs) == 0 {
-		return nil
-	}
-	j.plans = p.analyse(j.msgs, e)
-	return j
-}
-
-// write stores a read batch and answers its senders.
-func (p *Pipeline) write(ctx context.Context, j *job) {
-	res, err := p.store(ctx, j.msgs, j.plans, j.env)
+	start := time.Now()
+	res, err := p.store(ctx, msgs, plans, e)
+	p.mu.Lock()
+	p.stats.Batches++
+	p.stats.Messages += int64(len(msgs))
+	p.stats.Writing += time.Since(start)
+	p.mu.Unlock()
 	off := 0
-	for _, r := range j.reqs {
+	for _, r := range batch {
 		rep := reply{err: err}
 		if err == nil {
 			rep.res = res[off : off+len(r.msgs)]
 		}
 		off += len(r.msgs)
-		p.finish(r, rep)
+		p.release(len(r.msgs))
+		r.done <- rep
 	}
 }
 

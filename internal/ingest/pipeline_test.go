@@ -225,26 +225,35 @@ func TestQueueBoundsAndDurability(t *testing.T) {
 }
 
 // TestBadRequestAloneIsRefused: requests from several senders are written together, yet one sender's invalid
-// message fails only that sender's request.
+// message fails only that sender's request, and its valid messages are not stored either.
 func TestBadRequestAloneIsRefused(t *testing.T) {
 	st := storetest.OpenSQLite(t)
 	f := setup(t, st)
 	p := New(f.svc, nil, Config{}, nil)
 	ctx := context.Background()
-	good := &request{ctx: ctx, msgs: []model.Message{msg("g1", "a", "Яма на дороге у дома 3", "", "", f.now)}, done: make(chan reply, 1)}
-	bad := &request{ctx: ctx, msgs: []model.Message{msg("b1", "b", "Нормальный текст", "", "", f.now), msg("b2", "b", "x", "", "99999999", f.now)}, done: make(chan reply, 1)}
-	p.queued = 3
-	j := p.read(ctx, []*request{bad, good})
-	if j == nil || len(j.reqs) != 1 || j.reqs[0] != good {
-		t.Fatalf("read kept %+v", j)
-	}
-	p.write(ctx, j)
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { p.Run(runCtx); close(done) }()
+	defer func() { stop(); <-done }()
+	var wg sync.WaitGroup
+	var goodErr, badErr error
+	var goodRes []store.IngestResult
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		goodRes, goodErr = p.Submit(ctx, []model.Message{msg("g1", "a", "Яма на дороге у дома 3", "", "", f.now)})
+	}()
+	go func() {
+		defer wg.Done()
+		_, badErr = p.Submit(ctx, []model.Message{msg("b1", "b", "Нормальный текст", "", "", f.now), msg("b2", "b", "x", "", "99999999", f.now)})
+	}()
+	wg.Wait()
 	var fe *model.FieldError
-	if rep := <-bad.done; !errors.As(rep.err, &fe) || fe.Field != "territory" {
-		t.Fatalf("the bad request got %v", rep.err)
+	if !errors.As(badErr, &fe) || fe.Field != "territory" {
+		t.Fatalf("the bad request got %v", badErr)
 	}
-	if rep := <-good.done; rep.err != nil || len(rep.res) != 1 || rep.res[0].MessageID == 0 {
-		t.Fatalf("the good request got %+v", rep)
+	if goodErr != nil || len(goodRes) != 1 || goodRes[0].MessageID == 0 {
+		t.Fatalf("the good request got %+v, %v", goodRes, goodErr)
 	}
 	if n, _ := st.CountRows(ctx, "messages"); n != 1 {
 		t.Fatalf("%d messages stored, want the good one only", n)
