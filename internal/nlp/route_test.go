@@ -3,6 +3,7 @@ package nlp
 import (
 	"context"
 	"fmt"
+	"math"
 	"testing"
 )
 
@@ -106,5 +107,45 @@ func TestExecutorKind(t *testing.T) {
 		if got := ExecutorKind(tt.exec, tt.district); got != tt.want {
 			t.Errorf("ExecutorKind(%q, %q) = %q, want %q", tt.exec, tt.district, got, tt.want)
 		}
+	}
+}
+
+func TestRouter(t *testing.T) {
+	m := trainToy(t)
+	var h []RoutingExample
+	add := func(n int, d, l, e string) {
+		for i := 0; i < n; i++ {
+			h = append(h, RoutingExample{District: d, Label: l, Executor: e})
+		}
+	}
+	add(6, "north", "heat", "north-heating")
+	add(6, "south", "heat", "south-heating")
+	add(6, "north", "trash", "north-housing")
+	add(6, "south", "trash", "south-housing")
+	add(6, "north", "roads", "road-agency")
+	add(6, "south", "roads", "road-agency")
+	r := NewRouter(m, LearnExecutors(h, 0))
+	tests := []struct{ district, text, want string }{
+		{"north", "батареи в квартире холодные", "north-heating"},
+		{"south", "батареи в квартире холодные", "south-heating"},
+		{"south", "мусор во дворе не вывозят", "south-housing"},
+		{"north", "яма на дороге", "road-agency"},
+		{"east", "яма на дороге", "road-agency"},
+	}
+	for _, tt := range tests {
+		got := r.Route(tt.district, tt.text)
+		if len(got) == 0 || got[0].Executor != tt.want {
+			t.Errorf("Route(%q, %q) = %v, want %s first", tt.district, tt.text, got, tt.want)
+		}
+		sum := 0.0
+		for _, s := range got {
+			sum += s.P
+		}
+		if math.Abs(sum-1) > 1e-9 {
+			t.Errorf("Route(%q, %q): probabilities sum to %v", tt.district, tt.text, sum)
+		}
+	}
+	if got := NewRouter(m, LearnExecutors(nil, 0)).Route("north", "яма"); len(got) != 0 {
+		t.Errorf("no history routed to %v", got)
 	}
 }

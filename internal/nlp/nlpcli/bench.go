@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -46,18 +47,22 @@ type SystemResult struct {
 // RoutingResult is the executor routing figure of the benchmark.
 type RoutingResult struct {
 	N int `json:"n"`
-	// Top1 routes with Otklik's predicted labels (top 5, weighted).
+	// Top1 routes with nlp.Router: a category + reason model trained on
+	// every training-part row gives P(label | text) over all labels, summed
+	// against the district × label rules learned from the same rows.
 	Top1 float64 `json:"top1"`
-	// Top1GoldLabel routes with the true label: the ceiling of the rules.
+	// Top1Dedup is Top1 counted once per distinct (normalised text,
+	// district) of the test part, against its most frequent executor.
+	Top1Dedup float64 `json:"top1_dedup"`
+	// Top1GoldLabel routes with the true category + reason label: the
+	// ceiling of the rules.
 	Top1GoldLabel float64 `json:"top1_gold_label"`
 	// Top1DistrictOnly is the fallback alone (most frequent by district).
 	Top1DistrictOnly float64 `json:"top1_district_only"`
-	// Top1Kind routes with a classifier of the executor's kind (the
-	// executor's name with the district generalised away) over the text and
-	// the district, then district × kind from history.
-	Top1Kind float64 `json:"top1_kind"`
-	// KindTrainSeconds is the training time of that classifier.
-	KindTrainSeconds float64 `json:"kind_train_seconds"`
+	// LabelAccuracy is the label model's top-1 accuracy on the test rows.
+	LabelAccuracy float64 `json:"label_accuracy"`
+	// TrainSeconds is the training time of the label model.
+	TrainSeconds float64 `json:"train_seconds"`
 }
 
 // BenchReport is what `otklik bench nlp --json` prints.
@@ -72,6 +77,8 @@ type BenchReport struct {
 
 type benchRow struct {
 	text, label, district, executor string
+	// pair is the category + reason label the routing rules use.
+	pair string
 }
 
 // BenchCommand is `otklik bench nlp`.
@@ -81,6 +88,7 @@ func BenchCommand(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	var (
 		data, label, ftBin, workDir string
 		asJSON, noFastText, noRoute bool
+		routeOnly                   bool
 		tf                          trainFlags
 	)
 	fs.StringVar(&data, "data", DefaultBenchData, "messages.csv of the St Petersburg dataset")
@@ -90,6 +98,7 @@ func BenchCommand(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object")
 	fs.BoolVar(&noFastText, "no-fasttext", false, "skip fastText (only Otklik's figures)")
 	fs.BoolVar(&noRoute, "no-routing", false, "skip the executor routing figure")
+	fs.BoolVar(&routeOnly, "routing-only", false, "only the executor routing figure (no topic classifiers)")
 	tf.register(fs)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: otklik bench nlp [--label category|category+reason] [--json] [flags]
@@ -101,14 +110,16 @@ evaluates fastText (supervised -epoch 25 -lr 0.5 -wordNgrams 2 -minn 3
 classifier on it in one run, and prints accuracy, macro-F1, training time,
 predictions per second on one core and model size side by side, plus the
 top-1 accuracy of routing to the executor organisation from the text and
-the district.
+the district (nlp.Router: a category + reason model over the text, summed
+against district × label rules learned from the training part's history).
 
 Flags:
 `)
 		fs.PrintDefaults()
 		fmt.Fprint(fs.Output(), `
-Example:
+Examples:
   otklik bench nlp --label category+reason --json
+  otklik bench nlp --routing-only
 `)
 	}
 	if err := fs.Parse(args); err != nil {
@@ -158,7 +169,10 @@ Example:
 		return fmt.Errorf("bench: %w", err)
 	}
 
-	if !noFastText {
+	if routeOnly && noRoute {
+		return errors.New("bench: --routing-only and --no-routing exclude each other")
+	}
+	if !noFastText && !routeOnly {
 		bin, err := ensureFastText(ctx, ftBin, logf)
 		if err != nil {
 			return fmt.Errorf("bench: %w", err)
@@ -183,46 +197,17 @@ Example:
 		}
 	}
 
-	logf("обучение Otklik…")
-	opts := tf.options(report.Labels)
-	start, cpu0 := time.Now(), cpuSeconds()
-	m, err := nlp.Train(ctx, train, opts)
-	if err != nil {
-		return fmt.Errorf("bench: %w", err)
+	if !routeOnly {
+		res, err := benchOtklik(ctx, train, test, tf.options(report.Labels), workDir, logf)
+		if err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		report.Systems = append(report.Systems, res)
 	}
-	trainSec, trainCPU := time.Since(start).Seconds(), cpuSeconds()-cpu0
-	modelPath := filepath.Join(workDir, "otklik.otm")
-	if err := m.Save(modelPath); err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
-	loadStart := time.Now()
-	loaded, err := nlp.LoadFile(modelPath)
-	if err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
-	loadSec := time.Since(loadStart).Seconds()
-	s, pps, ppsCPU, err := evaluateCPU(ctx, loaded, test, nil)
-	if err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
-	st, err := os.Stat(modelPath)
-	if err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
-	report.Systems = append(report.Systems, SystemResult{
-		Name: "Otklik", Accuracy: s.Accuracy, MacroF1: s.MacroF1, TrainSeconds: trainSec, TrainCPUSeconds: trainCPU,
-		PredictionsPerSecond:         pps,
-		PredictionsPerCPUSecond:      ppsCPU,
-		PredictionsPerSecondWithLoad: float64(len(test)) / (float64(len(test))/pps + loadSec),
-		ModelBytes:                   st.Size(),
-		Note: fmt.Sprintf("2^%d buckets, char %d-%d-grams, %d epochs, lr %g, class weight %g, refit %v, %d threads; scored after the quantised save/load",
-			opts.Features.Bits, opts.Features.MinN, opts.Features.MaxN, opts.Epochs, opts.LearningRate, opts.ClassWeightPower, opts.Refit, opts.Threads),
-	})
 
 	if !noRoute {
 		logf("маршрутизация…")
-		kindOpts := tf.options(0)
-		r, err := benchRouting(ctx, loaded, rows, kindOpts)
+		r, err := benchRouting(ctx, rows, routingOptions(tf.threads))
 		if err != nil {
 			return fmt.Errorf("bench: %w", err)
 		}
@@ -233,25 +218,67 @@ Example:
 		return json.NewEncoder(stdout).Encode(report)
 	}
 	fmt.Fprintf(stdout, "метка: %s; обучение %d, тест %d, меток %d\n\n", report.Label, report.Train, report.Test, report.Labels)
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "система\taccuracy\tmacro-F1\tобучение, с\tCPU, с\tпредск./с (1 ядро)\tна с CPU\tс загрузкой\tмодель, МБ\t")
-	for _, r := range report.Systems {
-		fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.1f\t%.1f\t%.0f\t%.0f\t%.0f\t%.1f\t\n", r.Name, r.Accuracy, r.MacroF1, r.TrainSeconds, r.TrainCPUSeconds,
-			r.PredictionsPerSecond, r.PredictionsPerCPUSecond, r.PredictionsPerSecondWithLoad, float64(r.ModelBytes)/1e6)
-	}
-	tw.Flush()
-	for _, r := range report.Systems {
-		if r.Note != "" {
-			fmt.Fprintf(stdout, "  %s: %s\n", r.Name, r.Note)
+	if len(report.Systems) > 0 {
+		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "система\taccuracy\tmacro-F1\tобучение, с\tCPU, с\tпредск./с (1 ядро)\tна с CPU\tс загрузкой\tмодель, МБ\t")
+		for _, r := range report.Systems {
+			fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.1f\t%.1f\t%.0f\t%.0f\t%.0f\t%.1f\t\n", r.Name, r.Accuracy, r.MacroF1, r.TrainSeconds, r.TrainCPUSeconds,
+				r.PredictionsPerSecond, r.PredictionsPerCPUSecond, r.PredictionsPerSecondWithLoad, float64(r.ModelBytes)/1e6)
+		}
+		tw.Flush()
+		for _, r := range report.Systems {
+			if r.Note != "" {
+				fmt.Fprintf(stdout, "  %s: %s\n", r.Name, r.Note)
+			}
 		}
 	}
 	if r := report.Routing; r != nil {
 		fmt.Fprintf(stdout, "\nмаршрутизация (executor_org по тексту и району), %d сообщений тестовой части:\n", r.N)
-		fmt.Fprintf(stdout, "  top-1 по виду исполнителя (текст+район) × район: %.4f (обучение %.1f с)\n", r.Top1Kind, r.KindTrainSeconds)
-		fmt.Fprintf(stdout, "  top-1 по предсказанной рубрике × район:          %.4f\n  top-1 по верной рубрике × район:                 %.4f\n  top-1 только по району:                          %.4f\n",
-			r.Top1, r.Top1GoldLabel, r.Top1DistrictOnly)
+		fmt.Fprintf(stdout, "  top-1 по тексту и району (рубрика+причина по тексту × район): %.4f (по одному на текст и район: %.4f; метка верна в %.4f; обучение %.1f с)\n",
+			r.Top1, r.Top1Dedup, r.LabelAccuracy, r.TrainSeconds)
+		fmt.Fprintf(stdout, "  top-1 по верной рубрике+причине × район (потолок правил):       %.4f\n  top-1 только по району:                                         %.4f\n",
+			r.Top1GoldLabel, r.Top1DistrictOnly)
 	}
 	return nil
+}
+
+// benchOtklik trains Otklik's classifier on train, saves and reloads it
+// (so the scores are of the quantised file) and scores it on test.
+func benchOtklik(ctx context.Context, train, test []nlp.Example, opts nlp.TrainOptions, workDir string, logf func(string, ...any)) (SystemResult, error) {
+	logf("обучение Otklik…")
+	start, cpu0 := time.Now(), cpuSeconds()
+	m, err := nlp.Train(ctx, train, opts)
+	if err != nil {
+		return SystemResult{}, err
+	}
+	trainSec, trainCPU := time.Since(start).Seconds(), cpuSeconds()-cpu0
+	modelPath := filepath.Join(workDir, "otklik.otm")
+	if err := m.Save(modelPath); err != nil {
+		return SystemResult{}, err
+	}
+	loadStart := time.Now()
+	loaded, err := nlp.LoadFile(modelPath)
+	if err != nil {
+		return SystemResult{}, err
+	}
+	loadSec := time.Since(loadStart).Seconds()
+	s, pps, ppsCPU, err := evaluateCPU(ctx, loaded, test, nil)
+	if err != nil {
+		return SystemResult{}, err
+	}
+	st, err := os.Stat(modelPath)
+	if err != nil {
+		return SystemResult{}, err
+	}
+	return SystemResult{
+		Name: "Otklik", Accuracy: s.Accuracy, MacroF1: s.MacroF1, TrainSeconds: trainSec, TrainCPUSeconds: trainCPU,
+		PredictionsPerSecond:         pps,
+		PredictionsPerCPUSecond:      ppsCPU,
+		PredictionsPerSecondWithLoad: float64(len(test)) / (float64(len(test))/pps + loadSec),
+		ModelBytes:                   st.Size(),
+		Note: fmt.Sprintf("2^%d buckets, char %d-%d-grams, %d epochs, lr %g, class weight %g, refit %v, %d threads; scored after the quantised save/load",
+			opts.Features.Bits, opts.Features.MinN, opts.Features.MaxN, opts.Epochs, opts.LearningRate, opts.ClassWeightPower, opts.Refit, opts.Threads),
+	}, nil
 }
 
 func readBenchRows(ctx context.Context, path string, labelCols []string) ([]benchRow, error) {
@@ -260,72 +287,109 @@ func readBenchRows(ctx context.Context, path string, labelCols []string) ([]benc
 		return nil, err
 	}
 	defer f.Close()
-	cols := append([]string{"text", "district", "executor_org"}, labelCols...)
+	cols := append([]string{"text", "district", "executor_org", "category", "reason"}, labelCols...)
 	recs, err := nlp.ReadCSVColumns(ctx, bufio.NewReaderSize(f, 1<<20), cols...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	rows := make([]benchRow, 0, len(recs))
 	for _, r := range recs {
-		l := strings.Join(r[3:], nlp.LabelSep)
-		if strings.TrimSpace(r[0]) == "" || r[3] == "" {
+		l := strings.Join(r[5:], nlp.LabelSep)
+		if strings.TrimSpace(r[0]) == "" || r[5] == "" {
 			continue
 		}
-		rows = append(rows, benchRow{text: r[0], district: r[1], executor: r[2], label: l})
+		rows = append(rows, benchRow{text: r[0], district: r[1], executor: r[2], label: l, pair: r[3] + nlp.LabelSep + r[4]})
 	}
 	return rows, nil
 }
 
-// benchRouting learns executor rules from the training part's history
-// (every row, not deduplicated: the same text goes to different executors
-// in different districts) and scores top-1 on every test-part row.
-func benchRouting(ctx context.Context, m *nlp.Model, rows []benchRow, kindOpts nlp.TrainOptions) (RoutingResult, error) {
-	var hist, kindHist []nlp.RoutingExample
+// routingOptions are the label model's options for routing: category +
+// reason pairs (126 labels) learned from every training row, unweighted
+// (routing is scored per message, so frequent labels matter more).
+func routingOptions(threads int) nlp.TrainOptions {
+	tf := trainFlags{minn: 3, maxn: -1, wordNgrams: 2, classWeight: 0, threads: threads, refit: "auto"}
+	return tf.options(126)
+}
+
+// benchRouting learns executor rules and a category + reason model from
+// the training part's history (every row, not deduplicated: the same text
+// goes to different executors in different districts, and routing is
+// scored per message) and scores top-1 on every test-part row.
+func benchRouting(ctx context.Context, rows []benchRow, opts nlp.TrainOptions) (RoutingResult, error) {
+	var hist []nlp.RoutingExample
+	var train []nlp.Example
 	var testRows []benchRow
-	var kindTrain []nlp.Example
 	for _, r := range rows {
 		if nlp.IsTestKey(nlp.SplitKey(r.text)) {
 			testRows = append(testRows, r)
 			continue
 		}
-		kind := nlp.ExecutorKind(r.executor, r.district)
-		hist = append(hist, nlp.RoutingExample{District: r.district, Label: r.label, Executor: r.executor})
-		kindHist = append(kindHist, nlp.RoutingExample{District: r.district, Label: kind, Executor: r.executor})
-		kindTrain = append(kindTrain, nlp.Example{Text: nlp.RouteText(r.district, r.text), Label: kind})
+		hist = append(hist, nlp.RoutingExample{District: r.district, Label: r.pair, Executor: r.executor})
+		train = append(train, nlp.Example{Text: r.text, Label: r.pair})
 	}
-	em := nlp.LearnExecutors(hist, 3)
-	kem := nlp.LearnExecutors(kindHist, 3)
 	var res RoutingResult
 	start := time.Now()
-	km, err := nlp.Train(ctx, nlp.Dedupe(kindTrain), kindOpts)
+	m, err := nlp.Train(ctx, train, opts)
 	if err != nil {
 		return res, err
 	}
-	res.KindTrainSeconds = time.Since(start).Seconds()
-	var hit, hitGold, hitD, hitKind int
+	res.TrainSeconds = time.Since(start).Seconds()
+	em := nlp.LearnExecutors(hist, 0)
+	router := nlp.NewRouter(m, em)
+	var hit, hitGold, hitD, hitLabel int
+	type group struct {
+		counts map[string]int
+		pred   string
+	}
+	groups := map[[2]string]*group{}
 	for i, r := range testRows {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return res, ctx.Err()
 		}
-		if got := em.Route(r.district, m.Predict(r.text, 5)); len(got) > 0 && got[0].Executor == r.executor {
+		pred := ""
+		if got := router.Route(r.district, r.text); len(got) > 0 {
+			pred = got[0].Executor
+		}
+		if pred == r.executor {
 			hit++
 		}
-		if got := em.Route(r.district, []nlp.Prediction{{Label: r.label, P: 1}}); len(got) > 0 && got[0].Executor == r.executor {
+		k := [2]string{nlp.SplitKey(r.text), r.district}
+		g := groups[k]
+		if g == nil {
+			g = &group{counts: map[string]int{}, pred: pred}
+			groups[k] = g
+		}
+		g.counts[r.executor]++
+		if l, _ := m.Top1(r.text); l == r.pair {
+			hitLabel++
+		}
+		if got := em.Route(r.district, []nlp.Prediction{{Label: r.pair, P: 1}}); len(got) > 0 && got[0].Executor == r.executor {
 			hitGold++
 		}
 		if got := em.Route(r.district, nil); len(got) > 0 && got[0].Executor == r.executor {
 			hitD++
 		}
-		if got := kem.Route(r.district, km.Predict(nlp.RouteText(r.district, r.text), 3)); len(got) > 0 && got[0].Executor == r.executor {
-			hitKind++
-		}
 	}
 	res.N = len(testRows)
 	if res.N > 0 {
-		res.Top1 = float64(hit) / float64(res.N)
-		res.Top1GoldLabel = float64(hitGold) / float64(res.N)
-		res.Top1DistrictOnly = float64(hitD) / float64(res.N)
-		res.Top1Kind = float64(hitKind) / float64(res.N)
+		n := float64(res.N)
+		res.Top1 = float64(hit) / n
+		res.Top1GoldLabel = float64(hitGold) / n
+		res.Top1DistrictOnly = float64(hitD) / n
+		res.LabelAccuracy = float64(hitLabel) / n
+		hitG := 0
+		for _, g := range groups {
+			best, bn := "", 0
+			for e, c := range g.counts {
+				if c > bn || (c == bn && e < best) {
+					best, bn = e, c
+				}
+			}
+			if best == g.pred {
+				hitG++
+			}
+		}
+		res.Top1Dedup = float64(hitG) / float64(len(groups))
 	}
 	return res, nil
 }

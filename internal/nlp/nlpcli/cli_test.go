@@ -175,3 +175,36 @@ func TestBenchOnRealData(t *testing.T) {
 		t.Errorf("scores %+v", rep.Systems)
 	}
 }
+
+// TestRoutingOnRealData checks the executor routing figure of the
+// benchmark on the St Petersburg data (skips when it is absent).
+func TestRoutingOnRealData(t *testing.T) {
+	data := filepath.Join("..", "..", "..", "..", "shared", "data", "spb-gorod-appeals", "messages.csv")
+	if _, err := os.Stat(data); err != nil {
+		t.Skipf("St Petersburg data absent (%s): %v", data, err)
+	}
+	if testing.Short() {
+		t.Skip("short mode")
+	}
+	var stdout, stderr bytes.Buffer
+	err := BenchCommand(context.Background(), []string{"--data", data, "--routing-only", "--json"}, nil, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("%v: %s", err, stderr.String())
+	}
+	var rep BenchReport
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	r := rep.Routing
+	if r == nil || r.N != 12460 {
+		t.Fatalf("routing %+v, want 12460 test messages", r)
+	}
+	// The rules with the true label reach 0.83; from the text the label
+	// model is right for about 0.74 of the messages and routing reaches
+	// about 0.72 (issue 3 asks for 0.80, which this does not meet).
+	if r.Top1GoldLabel < 0.82 || r.Top1 < 0.70 || r.Top1 <= r.Top1DistrictOnly+0.15 {
+		t.Errorf("routing top-1 %.4f (gold label %.4f, district only %.4f)", r.Top1, r.Top1GoldLabel, r.Top1DistrictOnly)
+	}
+	t.Logf("routing top-1 %.4f, per text and district %.4f, gold label %.4f, district only %.4f",
+		r.Top1, r.Top1Dedup, r.Top1GoldLabel, r.Top1DistrictOnly)
+}
