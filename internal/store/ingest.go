@@ -66,8 +66,14 @@ type ingestBatch struct {
 	out    []IngestResult
 	plans  []ingestPlan
 	known  map[string]IngestResult // source + external id → the stored message
-	terms  []any                   // term, incident id pairs
 	events []model.Event
+
+	// Search terms, as term, incident id pairs: those of incidents this batch opens are new rows, kept distinct
+	// here and inserted plainly; those of stored incidents may exist already and are inserted with ON CONFLICT
+	// (which costs PostgreSQL a speculative insertion per row).
+	terms, storedTerms []any
+	opened             map[int64][]string        // incidents this batch opens → their first text's terms
+	openedSets         map[int64]map[string]bool // … and, once a second text joins, all their terms so far
 }
 
 func msgKey(source, externalID string) string { return source + "\x00" + externalID }
@@ -399,6 +405,10 @@ func (b *ingestBatch) openIncidents(ctx context.Context) error {
 			}
 			if i, ok := byNumber[number]; ok {
 				b.plans[i].incident = id
+				if b.opened == nil {
+					b.opened = make(map[int64][]string, len(openers))
+				}
+				b.opened[id] = nil
 			}
 		}
 		rows.Close()
@@ -653,19 +663,52 @@ func (b *ingestBatch) addTerms(incidentID int64, terms []string, text string) {
 	if terms == nil {
 		terms = search.Terms(text)
 	}
+	first, fresh := b.opened[incidentID]
+	if !fresh {
+		for _, term := range terms {
+			b.storedTerms = append(b.storedTerms, term, incidentID)
+		}
+		return
+	}
+	set := b.openedSets[incidentID]
+	if set == nil {
+		if first == nil { // the incident's first text: its terms are distinct (search.Terms)
+			b.opened[incidentID] = append(terms[:0:0], terms...)
+			for _, term := range terms {
+				b.terms = append(b.terms, term, incidentID)
+			}
+			return
+		}
+		set = make(map[string]bool, 2*len(first))
+		for _, term := range first {
+			set[term] = true
+		}
+		if b.openedSets == nil {
+			b.openedSets = map[int64]map[string]bool{}
+		}
+		b.openedSets[incidentID] = set
+	}
 	for _, term := range terms {
-		b.terms = append(b.terms, term, incidentID)
+		if !set[term] {
+			set[term] = true
+			b.terms = append(b.terms, term, incidentID)
+		}
 	}
 }
 
 // flush writes the batch's terms and events in multi-row statements.
 func (b *ingestBatch) flush(ctx context.Context) error {
 	const termRows, eventRows = 1000, 300
-	for i := 0; i < len(b.terms); i += 2 * termRows {
-		part := b.terms[i:min(i+2*termRows, len(b.terms))]
-		q := `INSERT INTO incident_terms(term, incident_id) VALUES ` + rowMarks(len(part)/2, 2) + ` ON CONFLICT DO NOTHING`
-		if _, err := b.tx.bulkExec(ctx, len(part) == 2*termRows, q, part...); err != nil {
-			return fmt.Errorf("index incidents: %w", err)
+	for _, set := range []struct {
+		terms    []any
+		conflict string
+	}{{b.terms, ""}, {b.storedTerms, " ON CONFLICT DO NOTHING"}} {
+		for i := 0; i < len(set.terms); i += 2 * termRows {
+			part := set.terms[i:min(i+2*termRows, len(set.terms))]
+			q := `INSERT INTO incident_terms(term, incident_id) VALUES ` + rowMarks(len(part)/2, 2) + set.conflict
+			if _, err := b.tx.bulkExec(ctx, len(part) == 2*termRows, q, part...); err != nil {
+				return fmt.Errorf("index incidents: %w", err)
+			}
 		}
 	}
 	for i := 0; i < len(b.events); i += eventRows {
