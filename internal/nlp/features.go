@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // FeatureConfig says which features a Featurizer extracts. It is stored in
@@ -112,13 +113,10 @@ func fmix(h uint32) uint32 {
 // stemmed word unigrams, bigrams of stems, and character n-grams of every
 // normalised word, each as a bucket index in [0, 2^Bits). Repeated features
 // are repeated in the output. After warm-up (buffers grown, stems cached)
-// it makes one allocation per call at most (the normalised text).
+// it does not allocate.
 func (f *Featurizer) Features(text string, dst []uint32) []uint32 {
-	f.norm = AppendNormalised(f.norm[:0], text)
-	s := string(f.norm)
-	f.toks = AppendTokens(f.toks[:0], s)
 	f.hword = f.hword[:0]
-	for _, t := range f.toks {
+	for _, t := range f.normTokens(text) {
 		if t.Kind != KindWord {
 			hw := fnvString(seedWord, t.Text)
 			f.hword = append(f.hword, hw)
@@ -142,13 +140,55 @@ func (f *Featurizer) Features(text string, dst []uint32) []uint32 {
 		}
 		dst = append(dst, wf.grams...)
 	}
+	return f.appendBigrams(dst, f.hword)
+}
+
+// normTokens normalises text into f.norm and tokenises it into f.toks. The
+// tokens' texts point into f.norm (no copy): they are valid until the next
+// call, and whatever keeps one longer must clone it.
+func (f *Featurizer) normTokens(text string) []Token {
+	f.norm = AppendNormalised(f.norm[:0], text)
+	var s string
+	if len(f.norm) > 0 {
+		s = unsafe.String(&f.norm[0], len(f.norm))
+	}
+	f.toks = AppendTokens(f.toks[:0], s)
+	return f.toks
+}
+
+// tokenFeatures appends the features a token contributes on its own (its
+// unigram unless it is a dropped stop word, and a word's character
+// n-grams) to dst, and returns the token's hash for bigrams. It is
+// Features' per-token step without the cache.
+func (f *Featurizer) tokenFeatures(t Token, dst []uint32) (uint32, []uint32) {
+	if t.Kind != KindWord {
+		hw := fnvString(seedWord, t.Text)
+		return hw, append(dst, fmix(hw)&f.mask)
+	}
+	hw := fnvString(seedWord, f.stem.Stem(t.Text))
+	if !(f.cfg.DropStopWords && IsStopWord(t.Text)) {
+		dst = append(dst, fmix(hw)&f.mask)
+	}
+	if f.cfg.MaxN > 0 {
+		dst = f.appendCharNgrams(dst, t.Text)
+	}
+	return hw, dst
+}
+
+// appendBigrams appends the bigram features of consecutive token hashes
+// when the configuration asks for them.
+func (f *Featurizer) appendBigrams(dst []uint32, hword []uint32) []uint32 {
 	if f.cfg.WordNgrams >= 2 {
-		for i := 1; i < len(f.hword); i++ {
-			h := (f.hword[i-1]*seedBigram ^ f.hword[i]) + seedBigram
-			dst = append(dst, fmix(h)&f.mask)
+		for i := 1; i < len(hword); i++ {
+			dst = append(dst, bigramFeature(hword[i-1], hword[i], f.mask))
 		}
 	}
 	return dst
+}
+
+// bigramFeature is the bucket of the bigram of two token hashes.
+func bigramFeature(prev, cur, mask uint32) uint32 {
+	return fmix((prev*seedBigram^cur)+seedBigram) & mask
 }
 
 // appendCharNgrams adds the n-grams (MinN..MaxN runes) of "<w>".

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -40,12 +41,32 @@ type Model struct {
 	pool sync.Pool
 }
 
+// scratch is one goroutine's working memory for predictions (pooled).
 type scratch struct {
 	f      *Featurizer
 	feats  []uint32
 	logits []float64
 	acc    []float32
+	// The token cache of a quantised model: per distinct token text, its
+	// hash for bigrams and the summed weights of the features it
+	// contributes on its own (unigram and character n-grams), so a token
+	// seen before costs one map look-up and nc additions instead of a
+	// weight row per feature. Bounded: emptied when full.
+	tokIdx  map[string]int32
+	tokEnt  []tokenEntry
+	tokSums []float32 // len(tokEnt) * nc
+	tmp     []uint32
+	hword   []uint32
 }
+
+type tokenEntry struct {
+	hw uint32 // token hash for bigrams
+	n  uint32 // number of features the token contributes on its own
+}
+
+// tokenCacheBytes bounds the summed weights one scratch caches (a
+// variable so that tests can make the cache small).
+var tokenCacheBytes = 8 << 20
 
 func newModel(labels []string, cfg FeatureConfig) *Model {
 	nc := len(labels)
@@ -63,7 +84,90 @@ func (m *Model) getScratch() *scratch {
 	if s, ok := m.pool.Get().(*scratch); ok {
 		return s
 	}
-	return &scratch{f: NewFeaturizer(m.cfg), logits: make([]float64, m.nc), acc: make([]float32, m.nc)}
+	return &scratch{f: NewFeaturizer(m.cfg), logits: make([]float64, m.nc), acc: make([]float32, m.nc), tokIdx: map[string]int32{}}
+}
+
+// maxTokens is how many tokens a scratch's cache holds.
+func (m *Model) maxTokens() int {
+	return max(256, min(maxWordCache*2, tokenCacheBytes/(4*max(m.nc, 1))))
+}
+
+// textLogits writes the raw (uncalibrated) scores of text into s.logits.
+func (m *Model) textLogits(s *scratch, text string) {
+	if m.w != nil {
+		s.feats = s.f.Features(text, s.feats[:0])
+		m.logitsOf(s.feats, s.acc, s.logits)
+		return
+	}
+	f := s.f
+	nc := m.nc
+	acc := s.acc[:nc]
+	clear(acc)
+	n := 0
+	s.hword = s.hword[:0]
+	for _, t := range f.normTokens(text) {
+		i, ok := s.tokIdx[t.Text]
+		if !ok {
+			i = m.addToken(s, t)
+		}
+		e := s.tokEnt[i]
+		s.hword = append(s.hword, e.hw)
+		n += int(e.n)
+		row := s.tokSums[int(i)*nc : int(i)*nc+nc]
+		row = row[:len(acc)]
+		for c, v := range row {
+			acc[c] += v
+		}
+	}
+	if m.cfg.WordNgrams >= 2 {
+		for i := 1; i < len(s.hword); i++ {
+			m.addRow(acc, bigramFeature(s.hword[i-1], s.hword[i], f.mask))
+			n++
+		}
+	}
+	x := featureScale(n)
+	out := s.logits[:nc]
+	for c := range out {
+		out[c] = float64(acc[c]*x + m.bias[c])
+	}
+}
+
+// addToken computes a token's cache entry and returns its index.
+func (m *Model) addToken(s *scratch, t Token) int32 {
+	nc := m.nc
+	if len(s.tokEnt) >= m.maxTokens() {
+		clear(s.tokIdx)
+		s.tokEnt = s.tokEnt[:0]
+		s.tokSums = s.tokSums[:0]
+	}
+	var hw uint32
+	hw, s.tmp = s.f.tokenFeatures(t, s.tmp[:0])
+	i := len(s.tokEnt)
+	s.tokEnt = append(s.tokEnt, tokenEntry{hw: hw, n: uint32(len(s.tmp))})
+	s.tokSums = slices.Grow(s.tokSums, nc)[:(i+1)*nc]
+	row := s.tokSums[i*nc:]
+	clear(row)
+	for _, ft := range s.tmp {
+		m.addRow(row, ft)
+	}
+	s.tokIdx[strings.Clone(t.Text)] = int32(i)
+	return int32(i)
+}
+
+// addRow adds the (dequantised) weights of bucket f to acc.
+func (m *Model) addRow(acc []float32, f uint32) {
+	stride := 4 + m.nc
+	off := int(f) * stride
+	rec := m.qb[off : off+stride]
+	sc := math.Float32frombits(binary.LittleEndian.Uint32(rec))
+	if sc == 0 {
+		return
+	}
+	row := rec[4:]
+	row = row[:len(acc)]
+	for c, v := range row {
+		acc[c] += float32(int8(v)) * sc
+	}
 }
 
 // Labels returns the model's labels in index order (a copy).
@@ -125,9 +229,9 @@ func (m *Model) logitsOf(feats []uint32, acc []float32, out []float64) {
 func (m *Model) Probabilities(text string, dst []float64) []float64 {
 	s := m.getScratch()
 	defer m.pool.Put(s)
-	s.feats = s.f.Features(text, s.feats[:0])
+	m.textLogits(s, text)
 	dst = slices.Grow(dst[:0], m.nc)[:m.nc]
-	m.logitsOf(s.feats, s.acc, dst)
+	copy(dst, s.logits)
 	softmax(dst, float64(m.temp))
 	return dst
 }
@@ -137,8 +241,7 @@ func (m *Model) Probabilities(text string, dst []float64) []float64 {
 func (m *Model) Predict(text string, k int) []Prediction {
 	s := m.getScratch()
 	defer m.pool.Put(s)
-	s.feats = s.f.Features(text, s.feats[:0])
-	m.logitsOf(s.feats, s.acc, s.logits)
+	m.textLogits(s, text)
 	softmax(s.logits, float64(m.temp))
 	return topK(m.labels, s.logits, k)
 }
@@ -148,41 +251,63 @@ func (m *Model) Predict(text string, k int) []Prediction {
 func (m *Model) Top1(text string) (string, float64) {
 	s := m.getScratch()
 	defer m.pool.Put(s)
-	s.feats = s.f.Features(text, s.feats[:0])
-	m.logitsOf(s.feats, s.acc, s.logits)
-	softmax(s.logits, float64(m.temp))
+	m.textLogits(s, text)
+	z := s.logits
 	best := 0
-	for c, p := range s.logits {
-		if p > s.logits[best] {
+	for c, v := range z {
+		if v > z[best] {
 			best = c
 		}
 	}
-	return m.labels[best], s.logits[best]
+	// p(best) = 1 / Σ exp((z_c − z_best) / T); labels more than 40
+	// temperatures behind add nothing a float64 can hold.
+	inv := 1 / float64(m.temp)
+	sum := 0.0
+	for _, v := range z {
+		if d := (v - z[best]) * inv; d > -40 {
+			sum += math.Exp(d)
+		}
+	}
+	return m.labels[best], 1 / sum
 }
 
 func topK(labels []string, p []float64, k int) []Prediction {
 	if k <= 0 || k > len(p) {
 		k = len(p)
 	}
+	out := make([]Prediction, 0, k)
+	if k <= 8 {
+		// Selection: k passes over the labels, ties to the lower index.
+		for len(out) < k {
+			best := -1
+			for c, v := range p {
+				if (best < 0 || v > p[best]) && !taken(out, labels[c]) {
+					best = c
+				}
+			}
+			out = append(out, Prediction{Label: labels[best], P: p[best]})
+		}
+		return out
+	}
 	idx := make([]int, len(p))
 	for i := range idx {
 		idx[i] = i
 	}
-	if k == 1 {
-		best := 0
-		for c := range p {
-			if p[c] > p[best] {
-				best = c
-			}
-		}
-		return []Prediction{{Label: labels[best], P: p[best]}}
-	}
 	sort.SliceStable(idx, func(a, b int) bool { return p[idx[a]] > p[idx[b]] })
-	out := make([]Prediction, k)
-	for i := range out {
-		out[i] = Prediction{Label: labels[idx[i]], P: p[idx[i]]}
+	for _, i := range idx[:k] {
+		out = append(out, Prediction{Label: labels[i], P: p[i]})
 	}
 	return out
+}
+
+// taken reports whether label is already among the predictions.
+func taken(out []Prediction, label string) bool {
+	for _, o := range out {
+		if o.Label == label {
+			return true
+		}
+	}
+	return false
 }
 
 // softmax turns logits into probabilities in place, dividing by temp first.

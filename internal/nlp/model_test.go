@@ -244,3 +244,78 @@ func BenchmarkPredict(b *testing.B) {
 		m.Top1(text)
 	}
 }
+
+// TestPredictTokenCache checks that the cached prediction path of a
+// quantised model scores exactly what the features say, also after its
+// token cache has been emptied and refilled.
+func TestPredictTokenCache(t *testing.T) {
+	defer func(n int) { tokenCacheBytes = n }(tokenCacheBytes)
+	tokenCacheBytes = 1024
+	m := trainToy(t)
+	f := NewFeaturizer(m.cfg)
+	acc := make([]float32, m.nc)
+	want := make([]float64, m.nc)
+	var texts []string
+	for _, e := range toyExamples() {
+		texts = append(texts, e.Text)
+	}
+	for i := 0; i < 3*m.maxTokens(); i++ {
+		texts = append(texts, fmt.Sprintf("дом %d, кв. %d: яма и мусор у подъезда №%d", i, i*7, i%13))
+	}
+	texts = append(texts, "", "   ", "<b>Нет</b> горячей воды! https://example.org 8 (914) 123-45-67", "и в на")
+	for pass := 0; pass < 2; pass++ {
+		for _, text := range texts {
+			m.logitsOf(f.Features(text, nil), acc, want)
+			softmax(want, float64(m.temp))
+			got := m.Probabilities(text, nil)
+			for c := range want {
+				if math.Abs(got[c]-want[c]) > 1e-5 {
+					t.Fatalf("%q: label %d p = %v, want %v", text, c, got[c], want[c])
+				}
+			}
+			best := 0
+			for c := range want {
+				if want[c] > want[best] {
+					best = c
+				}
+			}
+			if l, p := m.Top1(text); l != m.labels[best] || math.Abs(p-want[best]) > 1e-5 {
+				t.Fatalf("%q: Top1 = %s %v, want %s %v", text, l, p, m.labels[best], want[best])
+			}
+			if top := m.Predict(text, 2); top[0].Label != m.labels[best] || top[1].P > top[0].P {
+				t.Fatalf("%q: Predict = %v", text, top)
+			}
+		}
+	}
+	if a := testing.AllocsPerRun(100, func() { m.Top1(texts[0]) }); a != 0 {
+		t.Errorf("Top1 allocates %.1f times per call after warm-up", a)
+	}
+}
+
+// BenchmarkPredictSPb measures Top1 on the test part of the St Petersburg
+// benchmark split with a category model trained the way `otklik bench nlp`
+// trains it (skips when the data is absent). Each iteration is one text.
+func BenchmarkPredictSPb(b *testing.B) {
+	path := filepath.Join("..", "..", "..", "shared", "data", "spb-gorod-appeals", "messages.csv")
+	f, err := os.Open(path)
+	if err != nil {
+		b.Skipf("St Petersburg data absent: %v", err)
+	}
+	ex, err := ReadExamplesCSV(context.Background(), f, "text", "category")
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	train, test := BenchSplit(ex)
+	m, err := Train(context.Background(), train, TrainOptions{Features: FeatureConfig{Bits: 18, WordNgrams: 2, MinN: 3, MaxN: 5}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		m.Top1(test[i%len(test)].Text)
+		i++
+	}
+}

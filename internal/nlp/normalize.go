@@ -54,8 +54,8 @@ func AppendNormalised(dst []byte, s string) []byte {
 		}
 		r, size := rune(c), 1
 		if c >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
-			if unicode.IsSpace(r) {
+			r, size = decodeRune(s[i:])
+			if isSpaceNonASCII(r) {
 				pendingSpace = len(dst) > start
 				i += size
 				continue
@@ -220,12 +220,39 @@ func trimTrailingPunct(s string) string {
 	return s
 }
 
+// decodeRune is utf8.DecodeRuneInString with the two-byte sequences of
+// Cyrillic (and the rest of U+0080..U+07FF) decoded inline.
+func decodeRune(s string) (rune, int) {
+	if len(s) >= 2 {
+		if c0, c1 := s[0], s[1]; c0 >= 0xC2 && c0 <= 0xDF && c1&0xC0 == 0x80 {
+			return rune(c0&0x1F)<<6 | rune(c1&0x3F), 2
+		}
+	}
+	return utf8.DecodeRuneInString(s)
+}
+
+// isSpaceNonASCII is unicode.IsSpace for r >= 0x80 with a fast answer for
+// the letters between U+0100 and U+167F (Cyrillic among them), which hold
+// no white space.
+func isSpaceNonASCII(r rune) bool {
+	if r > 0xFF && r < 0x1680 {
+		return false
+	}
+	return unicode.IsSpace(r)
+}
+
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // matchURL returns the byte length of a URL at the start of s, or 0.
 func matchURL(s string) int {
+	if len(s) < 4 {
+		return 0
+	}
+	if c := s[0] | 0x20; c != 'h' && c != 'w' {
+		return 0
+	}
 	var rest int
 	switch {
 	case hasPrefixFold(s, "https://"):

@@ -45,7 +45,7 @@ func AppendTokens(dst []Token, s string) []Token {
 		}
 		r, size := rune(c), 1
 		if c >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
+			r, size = decodeRune(s[i:])
 		}
 		if !isTokenRune(r) {
 			i += size
@@ -57,7 +57,7 @@ func AppendTokens(dst []Token, s string) []Token {
 			c := s[i]
 			r, size := rune(c), 1
 			if c >= utf8.RuneSelf {
-				r, size = utf8.DecodeRuneInString(s[i:])
+				r, size = decodeRune(s[i:])
 			}
 			if isTokenRune(r) {
 				if onlyDigits && !('0' <= r && r <= '9') {
