@@ -25,14 +25,18 @@ import (
 //	    temperature float32, bias [nLabels]float32
 //	    nRows uvarint; per non-zero weight row: uvarint bucket delta,
 //	    float32 scale, [nLabels]int8 (weight = int8 * scale)
+//	    version 2 only: nWords uvarint, then per vocabulary word (most
+//	    frequent first): uvarint length + UTF-8 bytes, uint32 stem hash
 //	crc      uint32   CRC-32C of magic, version, length and payload
 //
 // Weights are quantised to 8 bits per value with one scale per bucket row,
 // and rows that are all zero (buckets never seen in training) are omitted.
 const (
 	modelMagic = "OTKLTOPM"
-	// FormatVersion is the model file version this package writes and reads.
-	FormatVersion = 1
+	// FormatVersion is the newest model file version: this package reads
+	// versions 1 and 2 and writes 2 for models with a vocabulary (see
+	// vocab.go), 1 for those without (byte-identical to older builds).
+	FormatVersion = 2
 	maxPayload    = 1 << 30
 	maxLabels     = 1 << 16
 )
@@ -94,6 +98,17 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 		putF32(sc)
 		bw.Write(q[:nc])
 	}
+	version := uint32(1)
+	if len(m.vocab) > 0 {
+		version = 2
+		putUvarint(uint64(len(m.vocab)))
+		for _, w := range m.vocab {
+			putUvarint(uint64(len(w.text)))
+			bw.WriteString(w.text)
+			binary.LittleEndian.PutUint32(tmp[:4], w.hw)
+			bw.Write(tmp[:4])
+		}
+	}
 	if err := bw.Flush(); err != nil {
 		return 0, fmt.Errorf("nlp: save model: %w", err)
 	}
@@ -102,7 +117,7 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	}
 	var head [20]byte
 	copy(head[:8], modelMagic)
-	binary.LittleEndian.PutUint32(head[8:12], FormatVersion)
+	binary.LittleEndian.PutUint32(head[8:12], version)
 	binary.LittleEndian.PutUint64(head[12:20], uint64(payload.Len()))
 	crc := crc32.Update(0, crcTable, head[:])
 	crc = crc32.Update(crc, crcTable, payload.Bytes())
@@ -172,8 +187,9 @@ func Load(r io.Reader) (*Model, error) {
 	if string(head[:8]) != modelMagic {
 		return nil, fmt.Errorf("nlp: load model: %w", ErrNotModel)
 	}
-	if v := binary.LittleEndian.Uint32(head[8:12]); v != FormatVersion {
-		return nil, fmt.Errorf("nlp: load model: format version %d, this build reads version %d", v, FormatVersion)
+	version := binary.LittleEndian.Uint32(head[8:12])
+	if version < 1 || version > FormatVersion {
+		return nil, fmt.Errorf("nlp: load model: format version %d, this build reads versions 1 to %d", version, FormatVersion)
 	}
 	n := binary.LittleEndian.Uint64(head[12:20])
 	if n > maxPayload {
@@ -188,14 +204,18 @@ func Load(r io.Reader) (*Model, error) {
 	if crc != binary.LittleEndian.Uint32(payload[n:]) {
 		return nil, fmt.Errorf("nlp: load model: checksum mismatch: %w", ErrCorruptModel)
 	}
-	m, err := decodePayload(flate.NewReader(bytes.NewReader(payload[:n])))
+	m, err := decodePayload(flate.NewReader(bytes.NewReader(payload[:n])), version)
 	if err != nil {
 		return nil, fmt.Errorf("nlp: load model: %w: %w", ErrCorruptModel, err)
 	}
+	m.buildShared()
 	return m, nil
 }
 
-func decodePayload(zr io.Reader) (*Model, error) {
+// maxVocabulary bounds the vocabulary a model file may declare.
+const maxVocabulary = 1 << 20
+
+func decodePayload(zr io.Reader, version uint32) (*Model, error) {
 	br := bufio.NewReader(zr)
 	var cfgb [5]byte
 	if _, err := io.ReadFull(br, cfgb[:]); err != nil {
@@ -293,6 +313,36 @@ func decodePayload(zr io.Reader) (*Model, error) {
 		rec := m.qb[int(r)*stride : int(r)*stride+stride]
 		binary.LittleEndian.PutUint32(rec, math.Float32bits(scale))
 		copy(rec[4:], q)
+	}
+	if version >= 2 {
+		nw, err := binary.ReadUvarint(br)
+		if err != nil {
+			return nil, err
+		}
+		if nw > maxVocabulary {
+			return nil, fmt.Errorf("vocabulary size %d", nw)
+		}
+		m.vocab = make([]vocabWord, 0, nw)
+		seen := make(map[string]bool, nw)
+		for i := uint64(0); i < nw; i++ {
+			ln, err := binary.ReadUvarint(br)
+			if err != nil {
+				return nil, err
+			}
+			if ln == 0 || ln > 1024 {
+				return nil, fmt.Errorf("vocabulary word length %d", ln)
+			}
+			b := make([]byte, ln+4)
+			if _, err := io.ReadFull(br, b); err != nil {
+				return nil, err
+			}
+			w := string(b[:ln])
+			if seen[w] {
+				return nil, fmt.Errorf("duplicate vocabulary word %q", w)
+			}
+			seen[w] = true
+			m.vocab = append(m.vocab, vocabWord{text: w, hw: binary.LittleEndian.Uint32(b[ln:])})
+		}
 	}
 	if _, err := br.ReadByte(); err != io.EOF {
 		return nil, errors.New("trailing data after weights")

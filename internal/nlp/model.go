@@ -38,7 +38,11 @@ type Model struct {
 	qb   []byte
 	bias []float32
 	temp float32 // logits are divided by temp before the softmax
-	pool sync.Pool
+	// vocab are the training data's frequent words (stored in the file)
+	// and shared their precomputed summed weights (see vocab.go).
+	vocab  []vocabWord
+	shared *tokenTable
+	pool   sync.Pool
 }
 
 // scratch is one goroutine's working memory for predictions (pooled).
@@ -106,14 +110,19 @@ func (m *Model) textLogits(s *scratch, text string) {
 	n := 0
 	s.hword = s.hword[:0]
 	for _, t := range f.normTokens(text) {
-		i, ok := s.tokIdx[t.Text]
-		if !ok {
-			i = m.addToken(s, t)
+		var e tokenEntry
+		var row []float32
+		if i, ok := m.shared.lookup(t.Text); ok {
+			e, row = m.shared.ent[i], m.shared.sums[int(i)*nc:int(i)*nc+nc]
+		} else {
+			i, ok := s.tokIdx[t.Text]
+			if !ok {
+				i = m.addToken(s, t)
+			}
+			e, row = s.tokEnt[i], s.tokSums[int(i)*nc:int(i)*nc+nc]
 		}
-		e := s.tokEnt[i]
 		s.hword = append(s.hword, e.hw)
 		n += int(e.n)
-		row := s.tokSums[int(i)*nc : int(i)*nc+nc]
 		row = row[:len(acc)]
 		for c, v := range row {
 			acc[c] += v

@@ -3,6 +3,7 @@ package nlp
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -246,12 +247,45 @@ func BenchmarkPredict(b *testing.B) {
 }
 
 // TestPredictTokenCache checks that the cached prediction path of a
-// quantised model scores exactly what the features say, also after its
-// token cache has been emptied and refilled.
+// quantised model (with and without a stored vocabulary) scores exactly
+// what the features say, also after its token cache has been emptied and
+// refilled, and after a save/load round trip.
 func TestPredictTokenCache(t *testing.T) {
 	defer func(n int) { tokenCacheBytes = n }(tokenCacheBytes)
 	tokenCacheBytes = 1024
-	m := trainToy(t)
+	for _, vocab := range []int{-1, 0, 5} {
+		m, err := Train(context.Background(), toyExamples(), TrainOptions{
+			Features: FeatureConfig{Bits: 14, WordNgrams: 2, MinN: 3, MaxN: 5},
+			Epochs:   30, LearningRate: 0.3, Threads: 1, CalibrationFraction: -1, Vocabulary: vocab,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case vocab < 0 && m.VocabularySize() != 0, vocab == 0 && m.VocabularySize() < 10, vocab > 0 && m.VocabularySize() != vocab:
+			t.Fatalf("Vocabulary %d: %d words", vocab, m.VocabularySize())
+		}
+		var buf bytes.Buffer
+		if _, err := m.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if v := binary.LittleEndian.Uint32(buf.Bytes()[8:12]); (v == 2) != (vocab >= 0) {
+			t.Errorf("Vocabulary %d: format version %d", vocab, v)
+		}
+		loaded, err := Load(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if loaded.VocabularySize() != m.VocabularySize() {
+			t.Errorf("vocabulary %d words after loading, %d before", loaded.VocabularySize(), m.VocabularySize())
+		}
+		checkTokenCache(t, m)
+		checkTokenCache(t, loaded)
+	}
+}
+
+func checkTokenCache(t *testing.T, m *Model) {
+	t.Helper()
 	f := NewFeaturizer(m.cfg)
 	acc := make([]float32, m.nc)
 	want := make([]float64, m.nc)

@@ -36,6 +36,12 @@ type TrainOptions struct {
 	// Seed for shuffling (any value; the same seed gives the same model
 	// with Threads = 1).
 	Seed uint64
+	// Vocabulary is how many of the training data's most frequent words
+	// (seen at least twice) the model stores with their stems so that
+	// predictions skip stemming and n-gram look-ups for them: 0 picks a
+	// size from the label count (at most 65,536 words, about 8 MB of
+	// precomputed weights in memory), negative stores none.
+	Vocabulary int
 	// Progress, if set, is called after each epoch with (epoch, total).
 	Progress func(done, total int)
 }
@@ -72,8 +78,16 @@ type featurised struct {
 func (d *featurised) row(i int) []uint32 { return d.feats[d.off[i]:d.off[i+1]] }
 
 func featuriseAll(ctx context.Context, cfg FeatureConfig, ex []Example, labelIdx map[string]int, threads int) (*featurised, error) {
+	d, _, err := featuriseCount(ctx, cfg, ex, labelIdx, threads, false)
+	return d, err
+}
+
+// featuriseCount is featuriseAll that also counts the word tokens of the
+// texts when count is set.
+func featuriseCount(ctx context.Context, cfg FeatureConfig, ex []Example, labelIdx map[string]int, threads int, count bool) (*featurised, map[string]*vocabCount, error) {
 	n := len(ex)
 	parts := make([][]uint32, threads)
+	counts := make([]map[string]*vocabCount, threads)
 	lens := make([]int, n)
 	var wg sync.WaitGroup
 	chunk := (n + threads - 1) / threads
@@ -88,6 +102,9 @@ func featuriseAll(ctx context.Context, cfg FeatureConfig, ex []Example, labelIdx
 			defer wg.Done()
 			f := NewFeaturizer(cfg)
 			var buf []uint32
+			if count {
+				counts[t] = map[string]*vocabCount{}
+			}
 			for i := lo; i < hi; i++ {
 				if i%1024 == 0 && ctx.Err() != nil {
 					errs[t] = ctx.Err()
@@ -96,13 +113,27 @@ func featuriseAll(ctx context.Context, cfg FeatureConfig, ex []Example, labelIdx
 				before := len(buf)
 				buf = f.Features(ex[i].Text, buf)
 				lens[i] = len(buf) - before
+				if count {
+					f.countWords(counts[t])
+				}
 			}
 			parts[t] = buf
 		}(t, lo, hi)
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	var all map[string]*vocabCount
+	if count {
+		all = counts[0]
+		for _, c := range counts[1:] {
+			if all == nil {
+				all = c
+			} else {
+				mergeCounts(all, c)
+			}
+		}
 	}
 	d := &featurised{off: make([]int, n+1), label: make([]int32, n)}
 	total := 0
@@ -117,7 +148,7 @@ func featuriseAll(ctx context.Context, cfg FeatureConfig, ex []Example, labelIdx
 		d.off[i+1] = d.off[i] + lens[i]
 		d.label[i] = int32(labelIdx[ex[i].Label])
 	}
-	return d, nil
+	return d, all, nil
 }
 
 // heldOut reports whether a text belongs to a held-out fraction, by hash.
@@ -168,7 +199,7 @@ func Train(ctx context.Context, examples []Example, opts TrainOptions) (*Model, 
 	if len(fit) == 0 {
 		fit, cal = cal, nil
 	}
-	all, err := featuriseAll(ctx, opts.Features, append(fit, cal...), labelSet, opts.Threads)
+	all, counts, err := featuriseCount(ctx, opts.Features, append(fit, cal...), labelSet, opts.Threads, opts.Vocabulary >= 0)
 	if err != nil {
 		return nil, fmt.Errorf("nlp: train: %w", err)
 	}
@@ -201,6 +232,14 @@ func Train(ctx context.Context, examples []Example, opts TrainOptions) (*Model, 
 		}
 	}
 	m.quantise()
+	if opts.Vocabulary >= 0 {
+		size := opts.Vocabulary
+		if size == 0 {
+			size = m.maxTokens()
+		}
+		m.vocab = pickVocabulary(counts, size)
+		m.buildShared()
+	}
 	return m, nil
 }
 

@@ -1,0 +1,137 @@
+package nlp
+
+import (
+	"slices"
+	"strings"
+)
+
+// The vocabulary of a model is the list of its training data's most
+// frequent words with their stem hashes. It is stored in the model file
+// (format version 2) so that a loaded model can precompute, once, the
+// summed weights every known word contributes (its unigram and character
+// n-grams): a prediction then costs one look-up per known word instead of
+// stemming it and reading a weight row per n-gram, from the very first
+// message after start-up. Words outside the vocabulary go through the
+// per-goroutine token cache instead.
+
+// vocabWord is one vocabulary entry.
+type vocabWord struct {
+	text string
+	hw   uint32 // hash of the word's stem (the unigram and bigram key)
+}
+
+// tokenTable holds summed weights per token, one row of nc float32s each.
+// The model's shared table (built from its vocabulary) is read-only after
+// construction and used by all goroutines.
+type tokenTable struct {
+	idx  map[string]int32
+	ent  []tokenEntry
+	sums []float32
+}
+
+// lookup returns the index of a token in the table (a nil table has none).
+func (t *tokenTable) lookup(tok string) (int32, bool) {
+	if t == nil {
+		return 0, false
+	}
+	i, ok := t.idx[tok]
+	return i, ok
+}
+
+// vocabCount is a word's count while a vocabulary is collected.
+type vocabCount struct {
+	n  int
+	hw uint32
+}
+
+// countWords adds the word tokens of the last text featurised by f to
+// counts (cloning new keys: the tokens point into f's buffer).
+func (f *Featurizer) countWords(counts map[string]*vocabCount) {
+	for i, t := range f.toks {
+		if t.Kind != KindWord {
+			continue
+		}
+		if c := counts[t.Text]; c != nil {
+			c.n++
+			continue
+		}
+		counts[strings.Clone(t.Text)] = &vocabCount{n: 1, hw: f.hword[i]}
+	}
+}
+
+// pickVocabulary keeps the words seen at least twice, most frequent first
+// (ties alphabetical), at most max of them.
+func pickVocabulary(counts map[string]*vocabCount, max int) []vocabWord {
+	type wc struct {
+		w string
+		c *vocabCount
+	}
+	var all []wc
+	for w, c := range counts {
+		if c.n >= 2 {
+			all = append(all, wc{w, c})
+		}
+	}
+	slices.SortFunc(all, func(a, b wc) int {
+		if a.c.n != b.c.n {
+			return b.c.n - a.c.n
+		}
+		return strings.Compare(a.w, b.w)
+	})
+	if len(all) > max {
+		all = all[:max]
+	}
+	out := make([]vocabWord, len(all))
+	for i, x := range all {
+		out[i] = vocabWord{text: x.w, hw: x.c.hw}
+	}
+	return out
+}
+
+// buildShared precomputes the summed weights of the vocabulary's words for
+// a quantised model.
+func (m *Model) buildShared() {
+	if m.w != nil || len(m.vocab) == 0 {
+		m.shared = nil
+		return
+	}
+	nc := m.nc
+	f := NewFeaturizer(m.cfg)
+	t := &tokenTable{
+		idx:  make(map[string]int32, len(m.vocab)),
+		ent:  make([]tokenEntry, len(m.vocab)),
+		sums: make([]float32, len(m.vocab)*nc),
+	}
+	var feats []uint32
+	for i, w := range m.vocab {
+		feats = feats[:0]
+		if !(m.cfg.DropStopWords && IsStopWord(w.text)) {
+			feats = append(feats, fmix(w.hw)&f.mask)
+		}
+		if m.cfg.MaxN > 0 {
+			feats = f.appendCharNgrams(feats, w.text)
+		}
+		t.ent[i] = tokenEntry{hw: w.hw, n: uint32(len(feats))}
+		row := t.sums[i*nc : i*nc+nc]
+		for _, ft := range feats {
+			m.addRow(row, ft)
+		}
+		t.idx[w.text] = int32(i)
+	}
+	m.shared = t
+}
+
+// VocabularySize is the number of words whose weights the model keeps
+// precomputed (0 for models without a stored vocabulary).
+func (m *Model) VocabularySize() int { return len(m.vocab) }
+
+// mergeCounts adds src's counts into dst.
+func mergeCounts(dst, src map[string]*vocabCount) {
+	for w, c := range src {
+		if d := dst[w]; d != nil {
+			d.n += c.n
+		} else {
+			dst[w] = c
+		}
+	}
+}
