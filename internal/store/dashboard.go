@@ -151,69 +151,38 @@ type Dashboard struct {
 	Growing     []GrowingProblem `json:"growing"`
 }
 
-// DashboardQueries is the most queries Dashboard runs, whatever the number of rows: the category tree, four
-// aggregates shared by the summary and the three breakdowns, three name look-ups, two for the days, one for the
-// growing problems.
-const DashboardQueries = 1 + 4 + 3 + 2 + 1
+// DashboardQueries is the most statements Dashboard sends, whatever the number of rows: a read-only
+// transaction, the rollup's state, the names, the pending incidents, the rollup's sums, the deadlines still
+// ahead, the reaction times around the medians, the days and the growing problems. (Counting from the incidents
+// directly, when the period does not fall on the rollup's days, takes about as many.) A fold of pending
+// incidents, when more than foldThreshold wait, comes on top.
+const DashboardQueries = 9
 
 // Dashboard computes the whole dashboard: the summary, the daily trend, the three breakdowns and the problems
-// growing in the week before f.Now (at most growingLimit of them) in DashboardQueries queries. The summary and
-// the breakdowns come from one pass over the period's incidents grouped by topic × territory × executor and
-// folded here, so the page costs about as much as one breakdown.
+// growing in the week before f.Now (at most growingLimit of them) in DashboardQueries statements. The summary
+// and the breakdowns are read from the dashboard rollup (see rollup.go), in one snapshot.
 func (s *Store) Dashboard(ctx context.Context, f DashboardFilter, growingLimit int) (Dashboard, error) {
-	var d Dashboard
 	if err := f.check(); err != nil {
-		return d, err
+		return Dashboard{}, err
 	}
-	dims := []BreakdownBy{"", ByTopic, ByTerritory, ByExecutor}
-	groups, err := s.aggregate(ctx, f, dims)
-	if err != nil {
-		return d, err
+	if growingLimit <= 0 {
+		growingLimit = 10
 	}
-	if g, ok := groups[""]["0"]; ok {
-		d.Summary = *g
-	}
-	for _, by := range dims[1:] {
-		rows, err := s.breakdownRows(ctx, by, groups[by])
-		if err != nil {
-			return d, err
-		}
-		switch by {
-		case ByTopic:
-			d.ByTopic = rows
-		case ByTerritory:
-			d.ByTerritory = rows
-		case ByExecutor:
-			d.ByExecutor = rows
-		}
-	}
-	if d.Days, err = s.DashboardDays(ctx, f); err != nil {
-		return d, err
-	}
-	if d.Growing, err = s.GrowingProblems(ctx, f.Now, f.TerritoryID, growingLimit); err != nil {
-		return d, err
-	}
-	return d, nil
+	return s.readDashboard(ctx, f, []BreakdownBy{"", ByTopic, ByTerritory, ByExecutor}, true, growingLimit)
 }
 
-// DashboardSummary computes the figures of the whole period (four queries).
+// DashboardSummary computes the figures of the whole period.
 func (s *Store) DashboardSummary(ctx context.Context, f DashboardFilter) (Figures, error) {
 	if err := f.check(); err != nil {
 		return Figures{}, err
 	}
-	groups, err := s.aggregate(ctx, f, []BreakdownBy{""})
-	if err != nil {
-		return Figures{}, err
-	}
-	if g, ok := groups[""]["0"]; ok {
-		return *g, nil
-	}
-	return Figures{}, nil
+	d, err := s.readDashboard(ctx, f, []BreakdownBy{""}, false, 0)
+	return d.Summary, err
 }
 
-// DashboardBreakdown computes the figures per topic, territory or executor (five queries; six by topic), the
-// largest groups first (by incidents received, then by name). Everything is counted over the period's incidents,
-// so every group has received at least one.
+// DashboardBreakdown computes the figures per topic, territory or executor, the largest groups first (by
+// incidents received, then by name). A group appears when the period has an incident of it or, by executor,
+// an answer or rating of an answer its executor wrote to one.
 func (s *Store) DashboardBreakdown(ctx context.Context, f DashboardFilter, by BreakdownBy) ([]BreakdownRow, error) {
 	if err := f.check(); err != nil {
 		return nil, err
@@ -221,23 +190,109 @@ func (s *Store) DashboardBreakdown(ctx context.Context, f DashboardFilter, by Br
 	if by != ByTopic && by != ByTerritory && by != ByExecutor {
 		return nil, fmt.Errorf("store: dashboard breakdown: unknown grouping %q", by)
 	}
-	groups, err := s.aggregate(ctx, f, []BreakdownBy{by})
-	if err != nil {
-		return nil, err
+	d, err := s.readDashboard(ctx, f, []BreakdownBy{by}, false, 0)
+	switch by {
+	case ByTopic:
+		return d.ByTopic, err
+	case ByTerritory:
+		return d.ByTerritory, err
 	}
-	return s.breakdownRows(ctx, by, groups[by])
+	return d.ByExecutor, err
 }
 
-// breakdownRows names and orders the groups of one breakdown (one query for the names).
-func (s *Store) breakdownRows(ctx context.Context, by BreakdownBy, groups map[string]*Figures) ([]BreakdownRow, error) {
-	out := make([]BreakdownRow, 0, len(groups))
-	if len(groups) == 0 {
-		return out, nil
-	}
-	names, err := s.groupNames(ctx, by)
-	if err != nil {
+// DashboardDays counts, for every day of the period in the filter's time zone, the incidents received and the
+// first reactions given. Every day of the period is present, zeros included. Day boundaries use the zone's
+// offset at the start of the period (exact for zones without daylight saving time, such as Russia's).
+func (s *Store) DashboardDays(ctx context.Context, f DashboardFilter) ([]DayCount, error) {
+	if err := f.check(); err != nil {
 		return nil, err
 	}
+	d, err := s.readDashboard(ctx, f, nil, true, 0)
+	return d.Days, err
+}
+
+// GrowingProblems lists the subtopic × territory pairs whose count of incidents received in the 7 days before
+// now most exceeds the count of the 7 days before those (only pairs that grew), at most limit of them (one
+// query). Ties go to the larger count this week, then to the category and territory codes.
+func (s *Store) GrowingProblems(ctx context.Context, now time.Time, territoryID int64, limit int) ([]GrowingProblem, error) {
+	return s.growingProblems(ctx, s.db, now, territoryID, limit)
+}
+
+// readDashboard computes the parts of the dashboard asked for: the figures of dims ("" the summary), the days,
+// the growing problems (growing > 0). It reads the rollup in one snapshot when the period falls on its days, the
+// incidents directly otherwise.
+func (s *Store) readDashboard(ctx context.Context, f DashboardFilter, dims []BreakdownBy, days bool, growing int) (Dashboard, error) {
+	var d Dashboard
+	ran, err := s.withRollup(ctx, f.From, f.To, f.Location, func(r *rollupRead) error {
+		var err error
+		d, err = s.buildDashboard(ctx, r.tx, r, f, dims, days, growing)
+		return err
+	})
+	if err != nil || ran {
+		return d, err
+	}
+	return s.buildDashboard(ctx, s.db, nil, f, dims, days, growing)
+}
+
+// buildDashboard computes readDashboard's parts through q: from the rollup r, or from the incidents (r nil).
+func (s *Store) buildDashboard(ctx context.Context, q queryer, r *rollupRead, f DashboardFilter, dims []BreakdownBy, days bool, growing int) (Dashboard, error) {
+	var d Dashboard
+	topic, names, err := s.dashNames(ctx, q, dims)
+	if err != nil {
+		return d, err
+	}
+	var pend []*incFacts
+	if r != nil {
+		if pend, err = s.pendingFacts(ctx, r, f, days); err != nil {
+			return d, err
+		}
+	}
+	if len(dims) > 0 {
+		var groups map[BreakdownBy]map[string]*Figures
+		if r != nil {
+			groups, err = s.rollupFigures(ctx, r, f, dims, topic, pend)
+		} else {
+			groups, err = s.aggregate(ctx, q, f, dims, topic)
+		}
+		if err != nil {
+			return d, err
+		}
+		if g, ok := groups[""]["0"]; ok {
+			d.Summary = *g
+		}
+		for _, by := range dims {
+			rows := breakdownRows(by, groups[by], names[by])
+			switch by {
+			case ByTopic:
+				d.ByTopic = rows
+			case ByTerritory:
+				d.ByTerritory = rows
+			case ByExecutor:
+				d.ByExecutor = rows
+			}
+		}
+	}
+	if days {
+		if r != nil {
+			d.Days, err = s.rollupDays(ctx, r, f, pend)
+		} else {
+			d.Days, err = s.daysRaw(ctx, q, f)
+		}
+		if err != nil {
+			return d, err
+		}
+	}
+	if growing > 0 {
+		if d.Growing, err = s.growingProblems(ctx, q, f.Now, f.TerritoryID, growing); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+// breakdownRows names and orders the groups of one breakdown.
+func breakdownRows(by BreakdownBy, groups map[string]*Figures, names map[string]groupName) []BreakdownRow {
+	out := make([]BreakdownRow, 0, len(groups))
 	for key, g := range groups {
 		r := BreakdownRow{Figures: *g}
 		if n, ok := names[key]; ok {
@@ -261,7 +316,7 @@ func (s *Store) breakdownRows(ctx context.Context, by BreakdownBy, groups map[st
 		}
 		return out[i].Code < out[j].Code
 	})
-	return out, nil
+	return out
 }
 
 // periodCond is the WHERE clause selecting the period's incidents (alias i) and its arguments.
@@ -364,31 +419,6 @@ func (ks *keySplitter) split(key string) []string {
 	return ks.out
 }
 
-// topics maps every category id (as text) to its topic's code (one query over the small categories table).
-func (s *Store) topics(ctx context.Context) (map[string]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, code, parent_code FROM categories`)
-	if err != nil {
-		return nil, fmt.Errorf("store: dashboard topics: %w", err)
-	}
-	out := map[string]string{}
-	err = scanAll(rows, func(sc func(...any) error) error {
-		var id int64
-		var code, parent string
-		if err := sc(&id, &code, &parent); err != nil {
-			return err
-		}
-		if parent == "" {
-			parent = code
-		}
-		out[strconv.FormatInt(id, 10)] = parent
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: dashboard topics: %w", err)
-	}
-	return out, nil
-}
-
 // acc accumulates one group: the figures' counts plus the sums the means are folded from.
 type acc struct {
 	Figures
@@ -400,20 +430,13 @@ type acc struct {
 // aggregate computes Figures for every group of every dimension in dims ("" is the whole period) in four
 // queries over the period's incidents — counts, reaction times, answers, ratings — each grouped by all the
 // dimensions at once and folded into each.
-func (s *Store) aggregate(ctx context.Context, f DashboardFilter, dims []BreakdownBy) (map[BreakdownBy]map[string]*Figures, error) {
+func (s *Store) aggregate(ctx context.Context, q queryer, f DashboardFilter, dims []BreakdownBy, topic map[string]string) (map[BreakdownBy]map[string]*Figures, error) {
 	cond, args := periodCond(f)
 	from := s.periodIncidents(f, "")
 	now := ms(f.Now)
 	accs := map[BreakdownBy]map[string]*acc{}
 	for _, d := range dims {
 		accs[d] = map[string]*acc{}
-	}
-	var topic map[string]string
-	if slices.Contains(dims, ByTopic) {
-		var err error
-		if topic, err = s.topics(ctx); err != nil {
-			return nil, err
-		}
 	}
 	ks := newKeySplitter(dims, topic)
 	byDim := make([]map[string]*acc, len(dims))
@@ -440,7 +463,7 @@ func (s *Store) aggregate(ctx context.Context, f DashboardFilter, dims []Breakdo
 	}
 
 	// 1. Counts over the incidents.
-	q := `SELECT ` + key + ` AS k, COUNT(*),
+	qs := `SELECT ` + key + ` AS k, COUNT(*),
 		SUM(CASE WHEN i.first_reaction_at IS NOT NULL THEN 1 ELSE 0 END),
 		SUM(CASE WHEN i.first_reaction_at IS NOT NULL AND (i.reaction_due IS NULL OR i.first_reaction_at <= i.reaction_due) THEN 1 ELSE 0 END),
 		SUM(CASE WHEN i.first_reaction_at IS NULL AND i.status IN ('new', 'assigned', 'in_work', 'interim') AND i.reaction_due < ? THEN 1 ELSE 0 END),
@@ -449,7 +472,7 @@ func (s *Store) aggregate(ctx context.Context, f DashboardFilter, dims []Breakdo
 		SUM(CASE WHEN i.status = 'resolved' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN i.first_reaction_at IS NOT NULL AND i.executor_id IN (SELECT id FROM executors WHERE connected = TRUE) THEN 1 ELSE 0 END)
 		FROM ` + from + ` WHERE ` + cond + groupBy(key)
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(q), append([]any{now, now}, args...)...)
+	rows, err := q.QueryContext(ctx, s.d.rebind(qs), append([]any{now, now}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard counts: %w", err)
 	}
@@ -481,7 +504,7 @@ func (s *Store) aggregate(ctx context.Context, f DashboardFilter, dims []Breakdo
 		return nil, fmt.Errorf("store: dashboard counts: %w", err)
 	}
 	if total > 0 { // without incidents there are no reactions, answers or ratings of them either
-		if err := s.aggregateDetails(ctx, dims, cond, args, from, each); err != nil {
+		if err := s.aggregateDetails(ctx, q, dims, cond, args, from, each); err != nil {
 			return nil, err
 		}
 	}
@@ -515,7 +538,7 @@ func (s *Store) aggregate(ctx context.Context, f DashboardFilter, dims []Breakdo
 }
 
 // aggregateDetails runs the three queries after the counts: reaction times, answers and ratings.
-func (s *Store) aggregateDetails(ctx context.Context, dims []BreakdownBy, cond string, args []any, from string, each func(string, func(*acc))) error {
+func (s *Store) aggregateDetails(ctx context.Context, db queryer, dims []BreakdownBy, cond string, args []any, from string, each func(string, func(*acc))) error {
 	key, grouped := groupKey(dims, false)
 	akey, _ := groupKey(dims, true)
 	groupBy := func(k string) string {
@@ -527,7 +550,7 @@ func (s *Store) aggregateDetails(ctx context.Context, dims []BreakdownBy, cond s
 
 	// 2. Reaction times, streamed (two values a row) and sorted here per group for the medians: exact, foldable
 	// across dimensions, and several times faster than SQLite's window functions.
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+key+` AS k, i.first_reaction_at - i.created_at
+	rows, err := db.QueryContext(ctx, s.d.rebind(`SELECT `+key+` AS k, i.first_reaction_at - i.created_at
 		FROM `+from+` WHERE `+cond+` AND i.first_reaction_at IS NOT NULL`), args...)
 	if err != nil {
 		return fmt.Errorf("store: dashboard reaction times: %w", err)
@@ -555,7 +578,7 @@ func (s *Store) aggregateDetails(ctx context.Context, dims []BreakdownBy, cond s
 		SUM(CASE WHEN a.formal = TRUE THEN 1 ELSE 0 END),
 		SUM(CASE WHEN a.formal = TRUE AND a.id IN (SELECT answer_id FROM events WHERE type = 'answer.return' AND answer_id IS NOT NULL) THEN 1 ELSE 0 END)
 		FROM ` + from + ` JOIN answers a ON a.incident_id = i.id WHERE ` + cond + groupBy(akey)
-	rows, err = s.db.QueryContext(ctx, s.d.rebind(q), args...)
+	rows, err = db.QueryContext(ctx, s.d.rebind(q), args...)
 	if err != nil {
 		return fmt.Errorf("store: dashboard answers: %w", err)
 	}
@@ -588,7 +611,7 @@ func (s *Store) aggregateDetails(ctx context.Context, dims []BreakdownBy, cond s
 	q = `SELECT ` + akey + ` AS k, COUNT(r.score), SUM(r.score),
 		SUM(CASE WHEN r.solved IS NOT NULL THEN 1 ELSE 0 END), SUM(CASE WHEN r.solved = TRUE THEN 1 ELSE 0 END)
 		FROM ` + from + ` JOIN ratings r ON r.incident_id = i.id` + rjoin + ` WHERE ` + cond + ` AND r.rated_at IS NOT NULL` + groupBy(akey)
-	rows, err = s.db.QueryContext(ctx, s.d.rebind(q), args...)
+	rows, err = db.QueryContext(ctx, s.d.rebind(q), args...)
 	if err != nil {
 		return fmt.Errorf("store: dashboard ratings: %w", err)
 	}
@@ -631,50 +654,60 @@ type groupName struct {
 	connected bool
 }
 
-// groupNames loads the names of the groups of a breakdown (one query over a small reference table).
-func (s *Store) groupNames(ctx context.Context, by BreakdownBy) (map[string]groupName, error) {
-	var q string
-	switch by {
-	case ByTopic:
-		q = `SELECT id, code, name, FALSE FROM categories WHERE parent_code = ''`
-	case ByTerritory:
-		q = `SELECT id, oktmo, COALESCE(NULLIF(short_name, ''), name), FALSE FROM territories`
-	case ByExecutor:
-		q = `SELECT id, code, COALESCE(NULLIF(short_name, ''), name), connected FROM executors`
+// dashNames loads, in one query over the small reference tables, the topic of every category (category id as
+// text to topic code, when dims has ByTopic) and the names of the groups of each breakdown in dims.
+func (s *Store) dashNames(ctx context.Context, q queryer, dims []BreakdownBy) (map[string]string, map[BreakdownBy]map[string]groupName, error) {
+	var parts []string
+	for _, by := range dims {
+		switch by {
+		case ByTopic:
+			parts = append(parts, `SELECT 'c', id, code, parent_code, name, FALSE FROM categories`)
+		case ByTerritory:
+			parts = append(parts, `SELECT 't', id, oktmo, '', COALESCE(NULLIF(short_name, ''), name), FALSE FROM territories`)
+		case ByExecutor:
+			parts = append(parts, `SELECT 'e', id, code, '', COALESCE(NULLIF(short_name, ''), name), connected FROM executors`)
+		}
 	}
-	rows, err := s.db.QueryContext(ctx, q)
+	topic := map[string]string{}
+	names := map[BreakdownBy]map[string]groupName{ByTopic: {}, ByTerritory: {}, ByExecutor: {}}
+	if len(parts) == 0 {
+		return topic, names, nil
+	}
+	rows, err := q.QueryContext(ctx, strings.Join(parts, " UNION ALL "))
 	if err != nil {
-		return nil, fmt.Errorf("store: dashboard names: %w", err)
+		return nil, nil, fmt.Errorf("store: dashboard names: %w", err)
 	}
-	out := map[string]groupName{}
 	err = scanAll(rows, func(sc func(...any) error) error {
+		var kind, parent string
 		var n groupName
-		if err := sc(&n.id, &n.code, &n.name, &n.connected); err != nil {
+		if err := sc(&kind, &n.id, &n.code, &parent, &n.name, &n.connected); err != nil {
 			return err
 		}
-		if by == ByTopic {
-			out[n.code] = n
-		} else {
-			out[strconv.FormatInt(n.id, 10)] = n
+		switch kind {
+		case "c":
+			if parent == "" {
+				topic[strconv.FormatInt(n.id, 10)] = n.code
+				names[ByTopic][n.code] = n
+			} else {
+				topic[strconv.FormatInt(n.id, 10)] = parent
+			}
+		case "t":
+			names[ByTerritory][strconv.FormatInt(n.id, 10)] = n
+		case "e":
+			names[ByExecutor][strconv.FormatInt(n.id, 10)] = n
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("store: dashboard names: %w", err)
+		return nil, nil, fmt.Errorf("store: dashboard names: %w", err)
 	}
-	return out, nil
+	return topic, names, nil
 }
 
-// DashboardDays counts, for every day of the period in the filter's time zone, the incidents received and the
-// first reactions given (two queries). Every day of the period is present, zeros included. Day boundaries use the
-// zone's offset at the start of the period (exact for zones without daylight saving time, such as Russia's).
-func (s *Store) DashboardDays(ctx context.Context, f DashboardFilter) ([]DayCount, error) {
-	if err := f.check(); err != nil {
-		return nil, err
-	}
+// daysRaw counts DashboardDays from the incidents (two queries).
+func (s *Store) daysRaw(ctx context.Context, q queryer, f DashboardFilter) ([]DayCount, error) {
 	_, off := f.From.In(f.Location).Zone()
 	offMS := int64(off) * 1000
-	const dayMS = 24 * 60 * 60 * 1000
 	start := f.From.In(f.Location)
 	start = time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, f.Location)
 	first := (ms(start) + offMS) / dayMS
@@ -694,9 +727,9 @@ func (s *Store) DashboardDays(ctx context.Context, f DashboardFilter) ([]DayCoun
 		{"created_at", s.periodIncidents(f, ""), cond, func(d *DayCount, n int) { d.Received = n }},
 		{"first_reaction_at", s.periodIncidents(f, "incidents_reaction"), rcond, func(d *DayCount, n int) { d.Answered = n }},
 	} {
-		q := fmt.Sprintf(`SELECT (i.%s + %d) / %d AS day, COUNT(*) FROM %s WHERE %s GROUP BY (i.%s + %d) / %d`,
+		qs := fmt.Sprintf(`SELECT (i.%s + %d) / %d AS day, COUNT(*) FROM %s WHERE %s GROUP BY (i.%s + %d) / %d`,
 			part.col, offMS, dayMS, part.from, part.cond, part.col, offMS, dayMS)
-		rows, err := s.db.QueryContext(ctx, s.d.rebind(q), args...)
+		rows, err := q.QueryContext(ctx, s.d.rebind(qs), args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: dashboard days: %w", err)
 		}
@@ -718,10 +751,8 @@ func (s *Store) DashboardDays(ctx context.Context, f DashboardFilter) ([]DayCoun
 	return days, nil
 }
 
-// GrowingProblems lists the subtopic × territory pairs whose count of incidents received in the 7 days before
-// now most exceeds the count of the 7 days before those (only pairs that grew), at most limit of them (one
-// query). Ties go to the larger count this week, then to the category and territory codes.
-func (s *Store) GrowingProblems(ctx context.Context, now time.Time, territoryID int64, limit int) ([]GrowingProblem, error) {
+// growingProblems is GrowingProblems through q.
+func (s *Store) growingProblems(ctx context.Context, db queryer, now time.Time, territoryID int64, limit int) ([]GrowingProblem, error) {
 	if limit <= 0 {
 		limit = 10
 	}
@@ -741,7 +772,7 @@ func (s *Store) GrowingProblems(ctx context.Context, now time.Time, territoryID 
 		JOIN categories c ON c.id = g.category_id JOIN territories t ON t.id = g.territory_id
 		WHERE g.cur > g.prev ORDER BY g.cur - g.prev DESC, g.cur DESC, c.code, t.oktmo LIMIT %d`,
 		s.periodIncidents(DashboardFilter{TerritoryID: territoryID}, ""), cond, limit)
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(q), args...)
+	rows, err := db.QueryContext(ctx, s.d.rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: growing problems: %w", err)
 	}
@@ -779,4 +810,303 @@ func RatingInputs(rows []BreakdownRow) []rating.Input {
 		out[i] = r.RatingInput()
 	}
 	return out
+}
+
+// pendingFacts reads the facts of the pending incidents (not folded into the rollup yet) of the period: those
+// received in it and, for the days, those first answered in it.
+func (s *Store) pendingFacts(ctx context.Context, r *rollupRead, f DashboardFilter, days bool) ([]*incFacts, error) {
+	cond := `i.dash_state > 0 AND (i.created_at >= ? AND i.created_at < ?`
+	args := []any{ms(f.From), ms(f.To)}
+	if days {
+		cond += ` OR i.first_reaction_at >= ? AND i.first_reaction_at < ?`
+		args = append(args, ms(f.From), ms(f.To))
+	}
+	cond += `) AND i.status NOT IN ('rejected', 'merged')`
+	if f.TerritoryID != 0 {
+		cond += ` AND i.territory_id = ?`
+		args = append(args, f.TerritoryID)
+	}
+	m, err := s.readFacts(ctx, r.tx, true, cond, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*incFacts, 0, len(m))
+	for _, p := range m {
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// rollupFigures is aggregate's result read from the rollup: the rollup's sums over the period's buckets, plus
+// the pending incidents, minus the deadlines still ahead, the medians picked from the reaction times of the
+// buckets that hold them.
+func (s *Store) rollupFigures(ctx context.Context, r *rollupRead, f DashboardFilter, dims []BreakdownBy, topic map[string]string, pend []*incFacts) (map[BreakdownBy]map[string]*Figures, error) {
+	terr := f.TerritoryID
+	// The grain each breakdown reads, and which breakdowns a grain feeds.
+	grainOf := map[BreakdownBy]grainSel{"": {grain: gRegion}, ByTopic: {grain: gCategory}, ByTerritory: {grain: gTerritory}, ByExecutor: {grain: gExecutor}}
+	if terr != 0 {
+		grainOf = map[BreakdownBy]grainSel{"": {grain: gTerritory, terr: terr}, ByTopic: {grain: gTerritoryCategory, terr: terr},
+			ByTerritory: {grain: gTerritory, terr: terr}, ByExecutor: {grain: gTerritoryExecutor, terr: terr}}
+	}
+	feeds := map[int8][]int{} // grain → indexes into dims
+	var sels []grainSel
+	for i, by := range dims {
+		g := grainOf[by]
+		if _, ok := feeds[g.grain]; !ok {
+			sels = append(sels, g)
+		}
+		feeds[g.grain] = append(feeds[g.grain], i)
+	}
+	keyOf := func(by BreakdownBy, terr, cat, exec int64) string {
+		switch by {
+		case ByTopic:
+			return topic[strconv.FormatInt(cat, 10)] // "" for an uncategorised incident
+		case ByTerritory:
+			return strconv.FormatInt(terr, 10)
+		case ByExecutor:
+			return strconv.FormatInt(exec, 10)
+		}
+		return "0"
+	}
+	accs := make([]map[string]*rvec, len(dims))
+	for i := range accs {
+		accs[i] = map[string]*rvec{}
+	}
+	add := func(i int, key string, v *rvec, sign int64) {
+		a, ok := accs[i][key]
+		if !ok {
+			a = &rvec{}
+			accs[i][key] = a
+		}
+		a.add(v, sign)
+	}
+	// 1. The rollup.
+	err := s.readRollup(ctx, r, sels, "= 0", func(grain int8, t, c, e int64, v *rvec) {
+		for _, i := range feeds[grain] {
+			add(i, keyOf(dims[i], t, c, e), v, 1)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	// 2. The pending incidents received in the period.
+	from, to := ms(f.From), ms(f.To)
+	for _, p := range pend {
+		if p.created < from || p.created >= to {
+			continue
+		}
+		contribute(p, r.off, cCreated, 1, func(k rkey, v *rvec) {
+			for _, i := range feeds[k.grain] {
+				add(i, keyOf(dims[i], k.terr, k.cat, k.exec), v, 1)
+			}
+		})
+	}
+	// 3. The deadlines still ahead: the rollup counts every open incident with one as if it had passed.
+	cond, args := periodCond(f)
+	now := ms(f.Now)
+	dueFrom, reactFrom := `incidents i`, `incidents i`
+	if s.d.name == "sqlite" {
+		dueFrom, reactFrom = `incidents i INDEXED BY incidents_due_ahead`, `incidents i INDEXED BY incidents_reaction_ahead`
+	}
+	part := `SELECT %d, COALESCE(i.territory_id, 0), COALESCE(i.category_id, 0), COALESCE(i.executor_id, 0), COUNT(*) FROM %s
+		WHERE %s AND i.status IN ('new', 'assigned', 'in_work', 'interim') AND ` + cond + ` GROUP BY i.territory_id, i.category_id, i.executor_id`
+	q := fmt.Sprintf(part, 0, dueFrom, `i.due_at >= ?`) + ` UNION ALL ` + fmt.Sprintf(part, 1, reactFrom, `i.first_reaction_at IS NULL AND i.reaction_due >= ?`)
+	qargs := append(append(append([]any{now}, args...), now), args...)
+	rows, err := r.tx.QueryContext(ctx, s.d.rebind(q), qargs...)
+	if err != nil {
+		return nil, fmt.Errorf("store: dashboard deadlines ahead: %w", err)
+	}
+	err = scanAll(rows, func(sc func(...any) error) error {
+		var kind, t, c, e, n int64
+		if err := sc(&kind, &t, &c, &e, &n); err != nil {
+			return err
+		}
+		var v rvec
+		if kind == 0 {
+			v[mOpenDue] = n
+		} else {
+			v[mAwaitingDue] = n
+		}
+		for i, by := range dims {
+			add(i, keyOf(by, t, c, e), &v, -1)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: dashboard deadlines ahead: %w", err)
+	}
+	// 4. The medians: find each group's middle reaction times in its histogram, read the period's reaction times
+	// in those buckets only, and pick.
+	needs := make([]map[string]*medianNeed, len(dims))
+	buckets := map[int]bool{}
+	for i := range dims {
+		needs[i] = map[string]*medianNeed{}
+		for key, v := range accs[i] {
+			n := v[mAnswered]
+			if n <= 0 {
+				continue
+			}
+			need, ok := needMedian(v, (n-1)/2, n/2)
+			if !ok {
+				return nil, fmt.Errorf("store: dashboard rollup out of step: %d answered, histogram short", n)
+			}
+			needs[i][key] = need
+			buckets[need.bucket[0]], buckets[need.bucket[1]] = true, true
+		}
+	}
+	{ // even with no median to find, so that the page's statements do not depend on its rows
+		d := `(i.first_reaction_at - i.created_at)`
+		rng, rargs := bucketRanges(d, buckets)
+		rows, err := r.tx.QueryContext(ctx, s.d.rebind(`SELECT COALESCE(i.territory_id, 0), COALESCE(i.category_id, 0), COALESCE(i.executor_id, 0), `+d+`
+			FROM `+s.periodIncidents(f, answeredIndex(f))+` WHERE `+cond+` AND i.first_reaction_at IS NOT NULL AND `+rng), append(append([]any{}, args...), rargs...)...)
+		if err != nil {
+			return nil, fmt.Errorf("store: dashboard reaction times: %w", err)
+		}
+		err = scanAll(rows, func(sc func(...any) error) error {
+			var t, c, e, d int64
+			if err := sc(&t, &c, &e, &d); err != nil {
+				return err
+			}
+			b := histBucket(d)
+			for i, by := range dims {
+				if need, ok := needs[i][keyOf(by, t, c, e)]; ok && need.wants(b) {
+					need.vals[b] = append(need.vals[b], d)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("store: dashboard reaction times: %w", err)
+		}
+	}
+	// 5. The figures.
+	out := map[BreakdownBy]map[string]*Figures{}
+	for i, by := range dims {
+		out[by] = map[string]*Figures{}
+		for key, v := range accs[i] {
+			if v.received() == 0 && v[mAnswers] == 0 && v[mRatings] == 0 {
+				continue // rows left at zero by incidents that moved elsewhere
+			}
+			fg := figuresOf(v)
+			if need, ok := needs[i][key]; ok {
+				lo, err := need.value(0, v[mHist+need.bucket[0]])
+				if err != nil {
+					return nil, err
+				}
+				hi, err := need.value(1, v[mHist+need.bucket[1]])
+				if err != nil {
+					return nil, err
+				}
+				m := float64(lo+hi) / 2 / 1000
+				fg.MedianReactionSecs = &m
+			}
+			out[by][key] = &fg
+		}
+	}
+	return out, nil
+}
+
+// answeredIndex is the index the reaction times of a period are read through: the answered incidents' alone,
+// or a territory's incidents.
+func answeredIndex(f DashboardFilter) string {
+	if f.TerritoryID != 0 {
+		return ""
+	}
+	return "incidents_answered"
+}
+
+// figuresOf converts a group's rollup sums to its figures (without the median).
+func figuresOf(v *rvec) Figures {
+	fg := Figures{
+		Received:          int(v[mNew] + v[mAssigned] + v[mInWork] + v[mInterim] + v[mResolved]),
+		Answered:          int(v[mAnswered]),
+		AnsweredOnTime:    int(v[mOnTime]),
+		AwaitingOverdue:   int(v[mAwaitingDue]),
+		InWork:            int(v[mNew] + v[mAssigned] + v[mInWork] + v[mInterim]),
+		Overdue:           int(v[mOpenDue]),
+		Resolved:          int(v[mResolved]),
+		ConnectedAnswered: int(v[mConnected]),
+		Graded:            int(v[mGraded]),
+		Submitted:         int(v[mSubmitted]),
+		Formal:            int(v[mFormal]),
+		FormalReturned:    int(v[mFormalReturned]),
+		Rated:             int(v[mRated]),
+		SolvedSaid:        int(v[mSolvedSaid]),
+		Solved:            int(v[mSolved]),
+	}
+	mean := func(sum, n int64) *float64 {
+		if n <= 0 {
+			return nil
+		}
+		m := float64(sum) / float64(n)
+		return &m
+	}
+	fg.MeanPlain = mean(v[mPlainSum], v[mGraded])
+	fg.MeanInformative = mean(v[mInfSum], v[mInfN])
+	fg.MeanScore = mean(v[mScoreSum], v[mRated])
+	return fg
+}
+
+// rollupDays is DashboardDays read from the rollup (received by day, first reactions by the day given), plus
+// the pending incidents.
+func (s *Store) rollupDays(ctx context.Context, r *rollupRead, f DashboardFilter, pend []*incFacts) ([]DayCount, error) {
+	start := f.From.In(f.Location)
+	start = time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, f.Location)
+	first := floorDiv(ms(start)+r.off, dayMS)
+	var days []DayCount
+	for d := start; d.Before(f.To); d = d.AddDate(0, 0, 1) {
+		days = append(days, DayCount{Day: d})
+		if len(days) > 3660 {
+			return nil, fmt.Errorf("store: dashboard days: period longer than ten years")
+		}
+	}
+	at := func(day int64) *DayCount {
+		if i := day - first; i >= 0 && i < int64(len(days)) {
+			return &days[i]
+		}
+		return nil
+	}
+	var recv, react int64 = gRegion, gReacted
+	if f.TerritoryID != 0 {
+		recv, react = gTerritory, gReactedTerritory
+	}
+	cols := `grain, bucket, n_new + n_assigned + n_in_work + n_interim + n_resolved AS n, answered`
+	part := `SELECT ` + cols + ` FROM dash_rollup WHERE grain = %d AND lvl = 0 AND excl = 0 AND bucket >= ? AND bucket < ? AND territory_id = ?`
+	q := `SELECT grain, bucket, CAST(SUM(n) AS BIGINT), CAST(SUM(answered) AS BIGINT) FROM (` + fmt.Sprintf(part, recv) + ` UNION ALL ` +
+		fmt.Sprintf(part, react) + `) x GROUP BY grain, bucket`
+	rows, err := r.tx.QueryContext(ctx, s.d.rebind(q), r.d0, r.d1, f.TerritoryID, r.d0, r.d1, f.TerritoryID)
+	if err != nil {
+		return nil, fmt.Errorf("store: dashboard days: %w", err)
+	}
+	err = scanAll(rows, func(sc func(...any) error) error {
+		var grain, bucket, n, answered int64
+		if err := sc(&grain, &bucket, &n, &answered); err != nil {
+			return err
+		}
+		if d := at(bucket); d != nil {
+			if grain == recv {
+				d.Received += int(n)
+			} else {
+				d.Answered += int(answered)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: dashboard days: %w", err)
+	}
+	from, to := ms(f.From), ms(f.To)
+	for _, p := range pend {
+		if p.created >= from && p.created < to {
+			if d := at(floorDiv(p.created+r.off, dayMS)); d != nil {
+				d.Received++
+			}
+		}
+		if p.firstReaction.Valid && p.firstReaction.Int64 >= from && p.firstReaction.Int64 < to {
+			if d := at(floorDiv(p.firstReaction.Int64+r.off, dayMS)); d != nil {
+				d.Answered++
+			}
+		}
+	}
+	return days, nil
 }

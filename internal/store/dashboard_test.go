@@ -179,195 +179,212 @@ func dashSeed(t *testing.T, st *store.Store) *dashWorld {
 
 func ptrEq(got *float64, want float64) bool { return got != nil && math.Abs(*got-want) < 1e-9 }
 
+// TestDashboard checks every figure against a region counted by hand, read with the incidents pending (counted
+// by the reader itself) and once folded into the dashboard rollup.
 func TestDashboard(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		ctx := context.Background()
-		w := dashSeed(t, st)
-		f := store.DashboardFilter{From: w.from, To: w.to, Now: w.now, Location: w.irkutsk}
+	for _, be := range storetest.Backends(t) {
+		for _, fold := range []bool{false, true} {
+			name := be.Name + "/pending"
+			if fold {
+				name = be.Name + "/folded"
+			}
+			t.Run(name, func(t *testing.T) { testDashboard(t, be.Open(t), fold) })
+		}
+	}
+}
 
-		t.Run("summary", func(t *testing.T) {
-			s, err := st.DashboardSummary(ctx, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := store.Figures{Received: 7, Answered: 2, AnsweredOnTime: 1, AwaitingOverdue: 1, InWork: 6, Overdue: 1,
-				Resolved: 1, ConnectedAnswered: 2, Graded: 2, Submitted: 3, Formal: 2, FormalReturned: 1, Rated: 2, SolvedSaid: 2, Solved: 1}
-			got := s
-			got.MedianReactionSecs, got.MeanPlain, got.MeanInformative, got.MeanScore = nil, nil, nil, nil
-			if got != want {
-				t.Errorf("counts\n got %+v\nwant %+v", got, want)
-			}
-			if !ptrEq(s.MedianReactionSecs, 16*3600) {
-				t.Errorf("median reaction %v, want 16 h", deref(s.MedianReactionSecs))
-			}
-			if !ptrEq(s.MeanPlain, 60) || !ptrEq(s.MeanInformative, 40) || !ptrEq(s.MeanGrade(), 50) {
-				t.Errorf("grades %v %v, want 60 40", deref(s.MeanPlain), deref(s.MeanInformative))
-			}
-			if !ptrEq(s.MeanScore, 3.5) || !ptrEq(s.SolvedShare(), 0.5) {
-				t.Errorf("satisfaction %v %v, want 3.5 0.5", deref(s.MeanScore), deref(s.SolvedShare()))
-			}
-			if !ptrEq(s.OnTimeShare(), 1.0/3) || !ptrEq(s.FormalReturnedShare(), 0.5) || !ptrEq(s.ConnectedShare(), 1) {
-				t.Errorf("shares %v %v %v", deref(s.OnTimeShare()), deref(s.FormalReturnedShare()), deref(s.ConnectedShare()))
-			}
-		})
+func testDashboard(t *testing.T, st *store.Store, fold bool) {
+	ctx := context.Background()
+	w := dashSeed(t, st)
+	if fold {
+		if n, err := st.FoldDashboard(ctx); err != nil || n != len(w.inc) {
+			t.Fatalf("folded %d of %d: %v", n, len(w.inc), err)
+		}
+	}
+	f := store.DashboardFilter{From: w.from, To: w.to, Now: w.now, Location: w.irkutsk}
 
-		t.Run("odd median", func(t *testing.T) {
-			fo := f
-			fo.From = w.from.AddDate(0, -1, 0) // takes in the early incident, answered in an hour: 1 h, 2 h, 30 h
-			s, err := st.DashboardSummary(ctx, fo)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if s.Received != 8 || !ptrEq(s.MedianReactionSecs, 2*3600) {
-				t.Errorf("received %d, median %v; want 8, 2 h", s.Received, deref(s.MedianReactionSecs))
-			}
-		})
+	t.Run("summary", func(t *testing.T) {
+		s, err := st.DashboardSummary(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := store.Figures{Received: 7, Answered: 2, AnsweredOnTime: 1, AwaitingOverdue: 1, InWork: 6, Overdue: 1,
+			Resolved: 1, ConnectedAnswered: 2, Graded: 2, Submitted: 3, Formal: 2, FormalReturned: 1, Rated: 2, SolvedSaid: 2, Solved: 1}
+		got := s
+		got.MedianReactionSecs, got.MeanPlain, got.MeanInformative, got.MeanScore = nil, nil, nil, nil
+		if got != want {
+			t.Errorf("counts\n got %+v\nwant %+v", got, want)
+		}
+		if !ptrEq(s.MedianReactionSecs, 16*3600) {
+			t.Errorf("median reaction %v, want 16 h", deref(s.MedianReactionSecs))
+		}
+		if !ptrEq(s.MeanPlain, 60) || !ptrEq(s.MeanInformative, 40) || !ptrEq(s.MeanGrade(), 50) {
+			t.Errorf("grades %v %v, want 60 40", deref(s.MeanPlain), deref(s.MeanInformative))
+		}
+		if !ptrEq(s.MeanScore, 3.5) || !ptrEq(s.SolvedShare(), 0.5) {
+			t.Errorf("satisfaction %v %v, want 3.5 0.5", deref(s.MeanScore), deref(s.SolvedShare()))
+		}
+		if !ptrEq(s.OnTimeShare(), 1.0/3) || !ptrEq(s.FormalReturnedShare(), 0.5) || !ptrEq(s.ConnectedShare(), 1) {
+			t.Errorf("shares %v %v %v", deref(s.OnTimeShare()), deref(s.FormalReturnedShare()), deref(s.ConnectedShare()))
+		}
+	})
 
-		t.Run("territory filter", func(t *testing.T) {
-			fb := f
-			fb.TerritoryID = w.terB
-			s, err := st.DashboardSummary(ctx, fb)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if s.Received != 3 || s.Answered != 0 || s.AwaitingOverdue != 1 || s.Formal != 1 || s.FormalReturned != 0 || s.MedianReactionSecs != nil || s.MeanPlain != nil || s.Rated != 0 {
-				t.Errorf("territory B: %+v", s)
-			}
-		})
+	t.Run("odd median", func(t *testing.T) {
+		fo := f
+		fo.From = w.from.AddDate(0, -1, 0) // takes in the early incident, answered in an hour: 1 h, 2 h, 30 h
+		s, err := st.DashboardSummary(ctx, fo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Received != 8 || !ptrEq(s.MedianReactionSecs, 2*3600) {
+			t.Errorf("received %d, median %v; want 8, 2 h", s.Received, deref(s.MedianReactionSecs))
+		}
+	})
 
-		t.Run("empty period", func(t *testing.T) {
-			fe := f
-			fe.From, fe.To = w.to.AddDate(1, 0, 0), w.to.AddDate(1, 1, 0)
-			s, err := st.DashboardSummary(ctx, fe)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if s != (store.Figures{}) || s.OnTimeShare() != nil || s.MeanGrade() != nil {
-				t.Errorf("empty period: %+v", s)
-			}
-			rows, err := st.DashboardBreakdown(ctx, fe, store.ByExecutor)
-			if err != nil || len(rows) != 0 {
-				t.Errorf("empty breakdown: %v %v", rows, err)
-			}
-		})
+	t.Run("territory filter", func(t *testing.T) {
+		fb := f
+		fb.TerritoryID = w.terB
+		s, err := st.DashboardSummary(ctx, fb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Received != 3 || s.Answered != 0 || s.AwaitingOverdue != 1 || s.Formal != 1 || s.FormalReturned != 0 || s.MedianReactionSecs != nil || s.MeanPlain != nil || s.Rated != 0 {
+			t.Errorf("territory B: %+v", s)
+		}
+	})
 
-		t.Run("bad period", func(t *testing.T) {
-			if _, err := st.DashboardSummary(ctx, store.DashboardFilter{From: w.to, To: w.from}); err == nil {
-				t.Error("a reversed period must be refused")
-			}
-			if _, err := st.DashboardBreakdown(ctx, f, "weekday"); err == nil {
-				t.Error("an unknown grouping must be refused")
-			}
-		})
+	t.Run("empty period", func(t *testing.T) {
+		fe := f
+		fe.From, fe.To = w.to.AddDate(1, 0, 0), w.to.AddDate(1, 1, 0)
+		s, err := st.DashboardSummary(ctx, fe)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s != (store.Figures{}) || s.OnTimeShare() != nil || s.MeanGrade() != nil {
+			t.Errorf("empty period: %+v", s)
+		}
+		rows, err := st.DashboardBreakdown(ctx, fe, store.ByExecutor)
+		if err != nil || len(rows) != 0 {
+			t.Errorf("empty breakdown: %v %v", rows, err)
+		}
+	})
 
-		t.Run("by executor", func(t *testing.T) {
-			rows, err := st.DashboardBreakdown(ctx, f, store.ByExecutor)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(rows) != 3 {
-				t.Fatalf("rows %+v", rows)
-			}
-			// Largest first, ties by name.
-			if rows[0].ID != 0 || rows[0].Received != 3 || rows[0].Name != "Исполнитель не назначен" {
-				t.Errorf("row 0 %+v", rows[0])
-			}
-			b, a := rows[1], rows[2]
-			if b.ID != w.exB || b.Code != w.exBCode || b.Name != w.exBName || b.Connected || b.Received != 2 || b.AwaitingOverdue != 1 ||
-				b.Formal != 1 || b.FormalReturned != 0 || b.Submitted != 1 || b.MedianReactionSecs != nil {
-				t.Errorf("executor B %+v", b)
-			}
-			if a.ID != w.exA || !a.Connected || a.Received != 2 || a.Answered != 2 || a.AnsweredOnTime != 1 || a.ConnectedAnswered != 2 ||
-				!ptrEq(a.MedianReactionSecs, 16*3600) || !ptrEq(a.MeanPlain, 60) || a.Formal != 1 || a.FormalReturned != 1 ||
-				!ptrEq(a.MeanScore, 3.5) || a.Solved != 1 {
-				t.Errorf("executor A %+v", a)
-			}
-		})
+	t.Run("bad period", func(t *testing.T) {
+		if _, err := st.DashboardSummary(ctx, store.DashboardFilter{From: w.to, To: w.from}); err == nil {
+			t.Error("a reversed period must be refused")
+		}
+		if _, err := st.DashboardBreakdown(ctx, f, "weekday"); err == nil {
+			t.Error("an unknown grouping must be refused")
+		}
+	})
 
-		t.Run("by territory and topic", func(t *testing.T) {
-			rows, err := st.DashboardBreakdown(ctx, f, store.ByTerritory)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(rows) != 2 || rows[0].ID != w.terA || rows[0].Name != w.terAName || rows[0].Code != w.oktmoA || rows[0].Received != 4 ||
-				rows[1].ID != w.terB || rows[1].Name != w.terBName || rows[1].Received != 3 || rows[1].Overdue != 1 {
-				t.Errorf("territories %+v", rows)
-			}
-			rows, err = st.DashboardBreakdown(ctx, f, store.ByTopic)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(rows) != 2 || rows[0].Code != "zhkh" || rows[0].ID != w.topicZhkh || rows[0].Name != "ЖКХ" || rows[0].Received != 4 ||
-				rows[1].Code != "roads" || rows[1].Name != "Дороги" || rows[1].Received != 3 {
-				t.Errorf("topics %+v", rows)
-			}
-		})
+	t.Run("by executor", func(t *testing.T) {
+		rows, err := st.DashboardBreakdown(ctx, f, store.ByExecutor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 3 {
+			t.Fatalf("rows %+v", rows)
+		}
+		// Largest first, ties by name.
+		if rows[0].ID != 0 || rows[0].Received != 3 || rows[0].Name != "Исполнитель не назначен" {
+			t.Errorf("row 0 %+v", rows[0])
+		}
+		b, a := rows[1], rows[2]
+		if b.ID != w.exB || b.Code != w.exBCode || b.Name != w.exBName || b.Connected || b.Received != 2 || b.AwaitingOverdue != 1 ||
+			b.Formal != 1 || b.FormalReturned != 0 || b.Submitted != 1 || b.MedianReactionSecs != nil {
+			t.Errorf("executor B %+v", b)
+		}
+		if a.ID != w.exA || !a.Connected || a.Received != 2 || a.Answered != 2 || a.AnsweredOnTime != 1 || a.ConnectedAnswered != 2 ||
+			!ptrEq(a.MedianReactionSecs, 16*3600) || !ptrEq(a.MeanPlain, 60) || a.Formal != 1 || a.FormalReturned != 1 ||
+			!ptrEq(a.MeanScore, 3.5) || a.Solved != 1 {
+			t.Errorf("executor A %+v", a)
+		}
+	})
 
-		t.Run("days", func(t *testing.T) {
-			days, err := st.DashboardDays(ctx, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(days) != 20 {
-				t.Fatalf("%d days, want 20", len(days))
-			}
-			want := map[int][2]int{1: {1, 1}, 2: {1, 0}, 3: {0, 1}, 9: {1, 0}, 14: {1, 0}, 15: {1, 0}, 16: {1, 0}, 19: {1, 0}}
-			for i, d := range days {
-				if !d.Day.Equal(w.from.AddDate(0, 0, i)) {
-					t.Errorf("day %d is %v", i, d.Day)
-				}
-				if got := [2]int{d.Received, d.Answered}; got != want[i] {
-					t.Errorf("day %d (%s): received/answered %v, want %v", i, d.Day.Format("02.01"), got, want[i])
-				}
-			}
-		})
+	t.Run("by territory and topic", func(t *testing.T) {
+		rows, err := st.DashboardBreakdown(ctx, f, store.ByTerritory)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 2 || rows[0].ID != w.terA || rows[0].Name != w.terAName || rows[0].Code != w.oktmoA || rows[0].Received != 4 ||
+			rows[1].ID != w.terB || rows[1].Name != w.terBName || rows[1].Received != 3 || rows[1].Overdue != 1 {
+			t.Errorf("territories %+v", rows)
+		}
+		rows, err = st.DashboardBreakdown(ctx, f, store.ByTopic)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 2 || rows[0].Code != "zhkh" || rows[0].ID != w.topicZhkh || rows[0].Name != "ЖКХ" || rows[0].Received != 4 ||
+			rows[1].Code != "roads" || rows[1].Name != "Дороги" || rows[1].Received != 3 {
+			t.Errorf("topics %+v", rows)
+		}
+	})
 
-		t.Run("growing", func(t *testing.T) {
-			g, err := st.GrowingProblems(ctx, w.now, 0, 10)
-			if err != nil {
-				t.Fatal(err)
+	t.Run("days", func(t *testing.T) {
+		days, err := st.DashboardDays(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(days) != 20 {
+			t.Fatalf("%d days, want 20", len(days))
+		}
+		want := map[int][2]int{1: {1, 1}, 2: {1, 0}, 3: {0, 1}, 9: {1, 0}, 14: {1, 0}, 15: {1, 0}, 16: {1, 0}, 19: {1, 0}}
+		for i, d := range days {
+			if !d.Day.Equal(w.from.AddDate(0, 0, i)) {
+				t.Errorf("day %d is %v", i, d.Day)
 			}
-			if len(g) != 2 || g[0].CategoryCode != w.heatingCode || g[0].TerritoryID != w.terA || g[0].ThisWeek != 2 || g[0].LastWeek != 0 ||
-				g[0].TerritoryName != w.terAName || g[0].CategoryName != "Отопление" ||
-				g[1].CategoryCode != w.potholeCode || g[1].ThisWeek != 2 || g[1].LastWeek != 1 || g[1].Growth() != 1 {
-				t.Errorf("growing %+v", g)
+			if got := [2]int{d.Received, d.Answered}; got != want[i] {
+				t.Errorf("day %d (%s): received/answered %v, want %v", i, d.Day.Format("02.01"), got, want[i])
 			}
-			g, err = st.GrowingProblems(ctx, w.now, w.terB, 10)
-			if err != nil || len(g) != 1 || g[0].TerritoryID != w.terB {
-				t.Errorf("growing in B %+v %v", g, err)
-			}
-			g, err = st.GrowingProblems(ctx, w.now, 0, 1)
-			if err != nil || len(g) != 1 || g[0].CategoryCode != w.heatingCode {
-				t.Errorf("growing limit 1 %+v %v", g, err)
-			}
-		})
+		}
+	})
 
-		t.Run("whole dashboard", func(t *testing.T) {
-			d, err := st.Dashboard(ctx, f, 5)
+	t.Run("growing", func(t *testing.T) {
+		g, err := st.GrowingProblems(ctx, w.now, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(g) != 2 || g[0].CategoryCode != w.heatingCode || g[0].TerritoryID != w.terA || g[0].ThisWeek != 2 || g[0].LastWeek != 0 ||
+			g[0].TerritoryName != w.terAName || g[0].CategoryName != "Отопление" ||
+			g[1].CategoryCode != w.potholeCode || g[1].ThisWeek != 2 || g[1].LastWeek != 1 || g[1].Growth() != 1 {
+			t.Errorf("growing %+v", g)
+		}
+		g, err = st.GrowingProblems(ctx, w.now, w.terB, 10)
+		if err != nil || len(g) != 1 || g[0].TerritoryID != w.terB {
+			t.Errorf("growing in B %+v %v", g, err)
+		}
+		g, err = st.GrowingProblems(ctx, w.now, 0, 1)
+		if err != nil || len(g) != 1 || g[0].CategoryCode != w.heatingCode {
+			t.Errorf("growing limit 1 %+v %v", g, err)
+		}
+	})
+
+	t.Run("whole dashboard", func(t *testing.T) {
+		d, err := st.Dashboard(ctx, f, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Summary.Received != 7 || len(d.Days) != 20 || len(d.ByTopic) != 2 || len(d.ByTerritory) != 2 || len(d.ByExecutor) != 3 || len(d.Growing) != 2 {
+			t.Errorf("dashboard %+v", d)
+		}
+		// The one-pass fold must agree with the separate queries, figure for figure.
+		sum, err := st.DashboardSummary(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(d.Summary, sum) {
+			t.Errorf("folded summary\n %+v\nseparate\n %+v", d.Summary, sum)
+		}
+		for by, got := range map[store.BreakdownBy][]store.BreakdownRow{store.ByTopic: d.ByTopic, store.ByTerritory: d.ByTerritory, store.ByExecutor: d.ByExecutor} {
+			want, err := st.DashboardBreakdown(ctx, f, by)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d.Summary.Received != 7 || len(d.Days) != 20 || len(d.ByTopic) != 2 || len(d.ByTerritory) != 2 || len(d.ByExecutor) != 3 || len(d.Growing) != 2 {
-				t.Errorf("dashboard %+v", d)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("folded %s\n %+v\nseparate\n %+v", by, got, want)
 			}
-			// The one-pass fold must agree with the separate queries, figure for figure.
-			sum, err := st.DashboardSummary(ctx, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(d.Summary, sum) {
-				t.Errorf("folded summary\n %+v\nseparate\n %+v", d.Summary, sum)
-			}
-			for by, got := range map[store.BreakdownBy][]store.BreakdownRow{store.ByTopic: d.ByTopic, store.ByTerritory: d.ByTerritory, store.ByExecutor: d.ByExecutor} {
-				want, err := st.DashboardBreakdown(ctx, f, by)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !reflect.DeepEqual(got, want) {
-					t.Errorf("folded %s\n %+v\nseparate\n %+v", by, got, want)
-				}
-			}
-		})
+		}
 	})
 }
 

@@ -278,11 +278,20 @@ type StatsFilter struct {
 	Now         time.Time
 }
 
-// Stats counts incidents by status, overdue ones, and the median time to first reaction (three queries).
+// Stats counts incidents by status, overdue ones, and the median time to first reaction (from the dashboard
+// rollup, see rollup.go; otherwise counted from the incidents in three queries).
 func (s *Store) Stats(ctx context.Context, f StatsFilter) (Stats, error) {
 	if f.Now.IsZero() {
 		f.Now = time.Now()
 	}
+	if st, ok, err := s.statsRollup(ctx, f); ok || err != nil { // the dashboard rollup, when the period falls on its days
+		return st, err
+	}
+	return s.statsRaw(ctx, f)
+}
+
+// statsRaw counts Stats from the incidents (three queries).
+func (s *Store) statsRaw(ctx context.Context, f StatsFilter) (Stats, error) {
 	var where []string
 	var args []any
 	if f.TerritoryID != 0 {

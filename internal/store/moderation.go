@@ -158,8 +158,16 @@ func (t *Tx) RatingForUpdate(ctx context.Context, token string) (Rating, error) 
 	return r, nil
 }
 
-// SaveRating records the resident's verdict.
+// SaveRating records the resident's verdict (and keeps the dashboard rollup in step).
 func (t *Tx) SaveRating(ctx context.Context, r Rating) error {
+	inc, err := t.ratingIncident(ctx, r.Token)
+	if err != nil {
+		return err
+	}
+	return t.rollupAround(ctx, inc, func() error { return t.saveRating(ctx, r) })
+}
+
+func (t *Tx) saveRating(ctx context.Context, r Rating) error {
 	var solved any
 	if r.Solved != nil {
 		solved = *r.Solved

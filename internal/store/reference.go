@@ -157,6 +157,9 @@ func (s *Store) Categories(ctx context.Context) ([]model.Category, error) {
 func (s *Store) PutExecutor(ctx context.Context, e model.Executor) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.rollupExecutorChanging(ctx, tx, e.Code, e.Connected); err != nil {
+			return err
+		}
 		err := tx.QueryRowContext(ctx, s.d.rebind(`
 			INSERT INTO executors(code, name, short_name, kind, connected, email, phone, address)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)

@@ -120,8 +120,12 @@ func (t *Tx) IncidentForUpdate(ctx context.Context, id int64) (model.Incident, e
 	return t.s.getIncident(ctx, t.tx, `i.id = ?`, id, true)
 }
 
-// UpdateIncident writes the mutable fields of an incident.
+// UpdateIncident writes the mutable fields of an incident (and its share of the dashboard rollup).
 func (t *Tx) UpdateIncident(ctx context.Context, inc model.Incident) error {
+	return t.rollupAround(ctx, inc.ID, func() error { return t.updateIncident(ctx, inc) })
+}
+
+func (t *Tx) updateIncident(ctx context.Context, inc model.Incident) error {
 	ex, _ := json.Marshal(inc.ExcludedExecutor)
 	if inc.ExcludedExecutor == nil {
 		ex = []byte("[]")
@@ -140,8 +144,12 @@ func (t *Tx) UpdateIncident(ctx context.Context, inc model.Incident) error {
 	return nil
 }
 
-// AddEvent appends to the audit log.
+// AddEvent appends to the audit log (a moderator's return of an answer also changes the dashboard rollup).
 func (t *Tx) AddEvent(ctx context.Context, e model.Event) error {
+	return t.rollupEventAround(ctx, e, func() error { return t.addEvent(ctx, e) })
+}
+
+func (t *Tx) addEvent(ctx context.Context, e model.Event) error {
 	if e.At.IsZero() {
 		e.At = time.Now()
 	}
@@ -189,6 +197,16 @@ func (t *Tx) AnswerForUpdate(ctx context.Context, id int64) (model.Answer, error
 // CreateAnswer inserts an answer and returns its id.
 func (t *Tx) CreateAnswer(ctx context.Context, a model.Answer) (int64, error) {
 	var id int64
+	err := t.rollupAround(ctx, a.IncidentID, func() error {
+		var err error
+		id, err = t.createAnswer(ctx, a)
+		return err
+	})
+	return id, err
+}
+
+func (t *Tx) createAnswer(ctx context.Context, a model.Answer) (int64, error) {
+	var id int64
 	g, p, i, f, att := answerGrades(a)
 	err := t.queryRow(ctx, `INSERT INTO answers(incident_id, kind, state, text, author_id, executor_id,
 		review_comment, reviewer_id, due_date, external_id, created_at, updated_at, submitted_at, published_at,
@@ -203,8 +221,19 @@ func (t *Tx) CreateAnswer(ctx context.Context, a model.Answer) (int64, error) {
 	return id, nil
 }
 
-// UpdateAnswer writes the mutable fields of an answer.
+// UpdateAnswer writes the mutable fields of an answer (and its incident's share of the dashboard rollup).
 func (t *Tx) UpdateAnswer(ctx context.Context, a model.Answer) error {
+	inc := a.IncidentID
+	if inc == 0 {
+		var err error
+		if inc, err = t.answerIncident(ctx, a.ID); err != nil {
+			return err
+		}
+	}
+	return t.rollupAround(ctx, inc, func() error { return t.updateAnswer(ctx, a) })
+}
+
+func (t *Tx) updateAnswer(ctx context.Context, a model.Answer) error {
 	g, p, i, f, att := answerGrades(a)
 	_, err := t.exec(ctx, `UPDATE answers SET kind = ?, state = ?, text = ?, review_comment = ?,
 		reviewer_id = ?, due_date = ?, external_id = ?, updated_at = ?, submitted_at = ?, published_at = ?,

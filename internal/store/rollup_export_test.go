@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// DashboardFromIncidents computes the whole dashboard counting from the incidents directly, as before the
+// rollup: what the rollup's figures must equal.
+func (s *Store) DashboardFromIncidents(ctx context.Context, f DashboardFilter, growingLimit int) (Dashboard, error) {
+	if err := f.check(); err != nil {
+		return Dashboard{}, err
+	}
+	return s.buildDashboard(ctx, s.db, nil, f, []BreakdownBy{"", ByTopic, ByTerritory, ByExecutor}, true, growingLimit)
+}
+
+// StatsFromIncidents is Stats counted from the incidents directly.
+func (s *Store) StatsFromIncidents(ctx context.Context, f StatsFilter) (Stats, error) {
+	return s.statsRaw(ctx, f)
+}
+
+// RollupRows returns the rollup's rows that are not all zero, keyed by their key in words.
+func (s *Store) RollupRows(ctx context.Context) (map[string][nMeasures]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT grain, lvl, excl, bucket, territory_id, category_id, executor_id, `+joinCols()+` FROM dash_rollup`)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][nMeasures]int64{}
+	var k [7]int64
+	var v rvec
+	dest := make([]any, 0, 7+nMeasures)
+	for i := range k {
+		dest = append(dest, &k[i])
+	}
+	for i := range v {
+		dest = append(dest, &v[i])
+	}
+	err = scanAll(rows, func(sc func(...any) error) error {
+		if err := sc(dest...); err != nil {
+			return err
+		}
+		if !v.zero() {
+			out[fmt.Sprint(k)] = v
+		}
+		return nil
+	})
+	return out, err
+}
+
+// PendingIncidents counts the incidents not folded into the rollup.
+func (s *Store) PendingIncidents(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM incidents WHERE dash_state > 0`).Scan(&n)
+	return n, err
+}
+
+func joinCols() string {
+	out := ""
+	for i, c := range measureCols {
+		if i > 0 {
+			out += ", "
+		}
+		out += c
+	}
+	return out
+}
+
+// RollupServes reports whether the rollup serves the filter's period (or it is counted from the incidents).
+func (s *Store) RollupServes(ctx context.Context, f DashboardFilter) (bool, error) {
+	if err := f.check(); err != nil {
+		return false, err
+	}
+	return s.withRollup(ctx, f.From, f.To, f.Location, func(*rollupRead) error { return nil })
+}
