@@ -75,7 +75,7 @@ type dashTerritory struct {
 
 // dashboardView is the dashboard's data.
 type dashboardView struct {
-	Period         string // week, month, quarter, custom
+	Period         string // week, month, quarter, year, custom
 	FromISO, ToISO string // the chooser's date fields (to inclusive)
 	From, To       string // the period in words
 	Territory      string // the chosen territory's name, "" for the whole region
@@ -119,6 +119,8 @@ func dashPeriod(q map[string][]string, now time.Time, loc *time.Location) (kind 
 	case "quarter":
 		m := time.Month((int(n.Month())-1)/3*3 + 1)
 		return kind, time.Date(n.Year(), m, 1, 0, 0, 0, 0, loc), tomorrow, nil
+	case "year":
+		return kind, time.Date(n.Year(), 1, 1, 0, 0, 0, 0, loc), tomorrow, nil
 	case "custom":
 		f, err1 := time.ParseInLocation("2006-01-02", get("from"), loc)
 		t, err2 := time.ParseInLocation("2006-01-02", get("to"), loc)

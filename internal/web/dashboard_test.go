@@ -40,7 +40,7 @@ func TestDashboardRendersDemoData(t *testing.T) {
 	e, _ := countingEnv(t, 300)
 	b := e.browser(t)
 	b.login("curator")
-	for _, q := range []string{"", "?period=month", "?period=quarter", "?period=custom&from=2026-09-01&to=2026-11-26"} {
+	for _, q := range []string{"", "?period=month", "?period=quarter", "?period=year", "?period=custom&from=2026-09-01&to=2026-11-26"} {
 		res := b.get("/dashboard" + q)
 		if res.Status != http.StatusOK {
 			t.Fatalf("%s: status %d\n%s", q, res.Status, res.Body)
@@ -55,7 +55,7 @@ func TestDashboardRendersDemoData(t *testing.T) {
 	if !strings.Contains(res.Body, "class=\"dash-table\"") || strings.Contains(res.Body, "За выбранный период данных нет") {
 		t.Errorf("the quarter of the demo data shows no tables")
 	}
-	for _, bad := range []string{"?period=custom&from=2026-11-26&to=2026-11-01", "?period=custom&from=x&to=y", "?period=year", "?territory=abc"} {
+	for _, bad := range []string{"?period=custom&from=2026-11-26&to=2026-11-01", "?period=custom&from=x&to=y", "?period=decade", "?territory=abc"} {
 		if res := b.get("/dashboard" + bad); res.Status != http.StatusBadRequest {
 			t.Errorf("%s: status %d, want 400", bad, res.Status)
 		}
@@ -117,9 +117,15 @@ func TestDashboardQueriesDoNotGrowWithRows(t *testing.T) {
 	}
 }
 
-// BenchmarkDashboardPage renders the dashboard through the whole handler at 100,000 incidents.
+// BenchmarkDashboardPage renders the dashboard through the whole handler at 100,000 incidents, every period
+// the page offers with and without a territory, on every backend of benchBackends.
 func BenchmarkDashboardPage(b *testing.B) {
-	e := newBenchEnv(b, 100_000)
+	for _, be := range benchBackends(b) {
+		b.Run(be.Name, func(b *testing.B) { benchDashboardPage(b, newBenchEnvOn(b, 100_000, be.Open)) })
+	}
+}
+
+func benchDashboardPage(b *testing.B, e *benchEnv) {
 	ctx := context.Background()
 	u, _, err := e.st.UserByLogin(ctx, "curator")
 	if err != nil {
@@ -132,19 +138,29 @@ func BenchmarkDashboardPage(b *testing.B) {
 		b.Fatal(err)
 	}
 	cookies := rec.Result().Cookies()
+	refs, err := e.st.LoadRefs(ctx)
+	if err != nil || len(refs.Territories) == 0 {
+		b.Fatalf("refs: %v", err)
+	}
+	terr := fmt.Sprintf("&territory=%d", refs.Territories[0].ID)
 	for _, p := range []struct{ name, path string }{
-		{"week", "/dashboard"},
+		{"week", "/dashboard?period=week"},
 		{"month", "/dashboard?period=month"},
 		{"quarter", "/dashboard?period=quarter"},
-		{"quarter territory", "/dashboard?period=quarter&territory=1"},
+		{"year", "/dashboard?period=year"},
+		{"week territory", "/dashboard?period=week" + terr},
+		{"month territory", "/dashboard?period=month" + terr},
+		{"quarter territory", "/dashboard?period=quarter" + terr},
+		{"year territory", "/dashboard?period=year" + terr},
 	} {
 		b.Run(p.name, func(b *testing.B) {
 			req := httptest.NewRequest("GET", p.path, nil)
 			for _, c := range cookies {
 				req.AddCookie(c)
 			}
-			e.srv.ServeHTTP(httptest.NewRecorder(), req) // warm the reference data
+			e.srv.ServeHTTP(httptest.NewRecorder(), req) // warm the reference data (and fold the generated incidents)
 			b.ReportAllocs()
+			cpu0 := cpuTime()
 			for b.Loop() {
 				rec := httptest.NewRecorder()
 				e.srv.ServeHTTP(rec, req)
@@ -152,6 +168,7 @@ func BenchmarkDashboardPage(b *testing.B) {
 					b.Fatalf("%s: %d", p.path, rec.Code)
 				}
 			}
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }
