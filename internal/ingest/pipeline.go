@@ -92,7 +92,8 @@ type Pipeline struct {
 	termsMu    sync.Mutex
 	termsCache map[int64]map[string]struct{}
 	mu         sync.Mutex
-	queued     int // messages accepted into the queue and not yet written
+	reading    sync.WaitGroup // senders accepted and still reading, whose requests the shutdown drain must wait for
+	queued     int            // messages accepted into the queue and not yet written
 	stats      Stats
 	stopped    bool
 }
@@ -145,9 +146,29 @@ func (p *Pipeline) Submit(ctx context.Context, msgs []model.Message) ([]store.In
 		return nil, fmt.Errorf("ingest: %w: %d messages queued", ErrOverloaded, p.queued)
 	}
 	p.queued += len(msgs)
+	p.reading.Add(1)
 	p.mu.Unlock()
+	r, err := p.read(ctx, msgs)
+	if err != nil {
+		p.reading.Done()
+		return nil, err
+	}
+	p.reqs <- r // never blocks: the channel holds QueueSize requests and each holds at least one message
+	p.reading.Done()
+	select {
+	case rep := <-r.done:
+		return rep.res, rep.err
+	case <-ctx.Done():
+		// The batch may still be written; the sender did not get its acknowledgement and will retry, which the
+		// external ids make harmless.
+		return nil, ctx.Err()
+	}
+}
+
+// read normalises, validates and analyses a sender's messages, in the sender's goroutine.
+func (p *Pipeline) read(ctx context.Context, msgs []model.Message) (*request, error) {
 	// Reading the texts, the CPU-heavy stage, happens here in the sender's goroutine (an HTTP request's, an
-	// import's): many senders read in parallel on every core while the one writer stores what was read before.
+	// import's): senders read in parallel on all but one core while the one writer stores what was read before.
 	n := len(msgs)
 	e, err := p.environment(ctx)
 	if err == nil {
@@ -174,16 +195,7 @@ func (p *Pipeline) Submit(ctx context.Context, msgs []model.Message) ([]store.In
 	p.mu.Lock()
 	p.stats.Reading += time.Since(readStart)
 	p.mu.Unlock()
-	r := &request{ctx: ctx, msgs: msgs, plans: plans, env: e, done: make(chan reply, 1)}
-	p.reqs <- r // never blocks: the channel holds QueueSize requests and each holds at least one message
-	select {
-	case rep := <-r.done:
-		return rep.res, rep.err
-	case <-ctx.Done():
-		// The batch may still be written; the sender did not get its acknowledgement and will retry, which the
-		// external ids make harmless.
-		return nil, ctx.Err()
-	}
+	return &request{ctx: ctx, msgs: msgs, plans: plans, env: e, done: make(chan reply, 1)}, nil
 }
 
 // Stats counts the writer's work since the pipeline was made.
@@ -223,6 +235,7 @@ func (p *Pipeline) Run(ctx context.Context) {
 			p.mu.Lock()
 			p.stopped = true
 			p.mu.Unlock()
+			p.reading.Wait() // senders accepted before the stop still hand in what they read
 			p.drain(wctx)
 			return
 		}

@@ -262,3 +262,49 @@ func TestBadRequestAloneIsRefused(t *testing.T) {
 		t.Fatalf("%d messages still counted as queued", p.Queued())
 	}
 }
+
+// gatedAnalyzer holds every analysis until its gate opens.
+type gatedAnalyzer struct {
+	started chan struct{}
+	gate    chan struct{}
+}
+
+func (g gatedAnalyzer) Analyze(text string) analyze.Analysis {
+	g.started <- struct{}{}
+	<-g.gate
+	return analyze.Analysis{Kind: "appeal", KindP: 0.99}
+}
+
+// TestStopWaitsForReaders: a sender accepted before the pipeline stops, still reading its texts when the stop
+// comes, gets its messages written (and its acknowledgement) before Run returns.
+func TestStopWaitsForReaders(t *testing.T) {
+	st := storetest.OpenSQLite(t)
+	f := setup(t, st)
+	g := gatedAnalyzer{started: make(chan struct{}, 1), gate: make(chan struct{})}
+	p := New(f.svc, g, Config{}, nil)
+	ctx := context.Background()
+	runCtx, stop := context.WithCancel(ctx)
+	ran := make(chan struct{})
+	go func() { p.Run(runCtx); close(ran) }()
+	submitted := make(chan error, 1)
+	go func() {
+		_, err := p.Submit(ctx, []model.Message{msg("late-1", "a", "Яма у дома 7", "", "", f.now)})
+		submitted <- err
+	}()
+	<-g.started // the sender is reading
+	stop()
+	time.Sleep(20 * time.Millisecond) // let Run see the stop while the sender still reads
+	close(g.gate)
+	select {
+	case err := <-submitted:
+		if err != nil {
+			t.Fatalf("the sender got %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a sender accepted before the stop was never answered")
+	}
+	<-ran
+	if n, _ := st.CountRows(ctx, "messages"); n != 1 {
+		t.Fatalf("%d messages stored", n)
+	}
+}
