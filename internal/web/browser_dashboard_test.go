@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestBrowserDashboard: the curator opens the dashboard, reads the figures, charts and rankings, and changes
@@ -39,4 +41,34 @@ func TestBrowserDashboard(t *testing.T) {
 		t.Fatalf("the chooser shows %q after choosing the month", sel)
 	}
 	b.screenshot("dashboard-month")
+
+	// On a phone 375 px wide nothing scrolls sideways: the breakdowns and rankings stack into cards, every
+	// figure labelled with its column's name.
+	b.do(chromedp.EmulateViewport(375, 812))
+	b.open("/dashboard?period=quarter")
+	b.waitVisible(".dash-figures")
+	if w := eval[int](b, `document.documentElement.scrollWidth`); w > 375 {
+		t.Errorf("the page is %d px wide on a 375 px phone", w)
+	}
+	eval[int](b, `document.querySelectorAll("details").forEach(d => d.open = true), 0`) // the trend's table too
+	wide := eval[[]string](b, `Array.from(document.querySelectorAll("table.dash-table")).filter(t => t.getBoundingClientRect().width > t.parentElement.clientWidth + 1 || t.scrollWidth > t.clientWidth + 1).map(t => t.caption ? t.caption.textContent : "?")`)
+	if len(wide) > 0 {
+		t.Errorf("tables wider than the phone: %v", wide)
+	}
+	overflow := `Array.from(document.querySelectorAll("table.dash-stack tbody td, table.dash-stack tbody th")).filter(c => {
+		const row = c.closest("tr"), cs = getComputedStyle(row);
+		const inner = row.getBoundingClientRect().right - parseFloat(cs.paddingRight) - parseFloat(cs.borderRightWidth);
+		return c.scrollWidth > c.clientWidth + 1 || c.getBoundingClientRect().right > inner + 0.5;
+	}).length`
+	if n := eval[int](b, overflow); n > 0 {
+		t.Errorf("%d stacked cells overflow their card", n)
+	}
+	if n := eval[int](b, `document.querySelectorAll("table.dash-ranking tbody tr").length`); n == 0 {
+		t.Error("no ranking rows")
+	}
+	cell := `document.querySelector("table.dash-ranking tbody td[data-label]:not(.dash-rank)")`
+	if label, want := eval[string](b, `getComputedStyle(`+cell+`, "::before").content`), eval[string](b, cell+`.dataset.label`); label != `"`+want+`"` {
+		t.Errorf("a stacked cell shows %s before its figure, want its column's name %q", label, want)
+	}
+	b.screenshot("dashboard-phone")
 }
