@@ -37,7 +37,7 @@ type TrainOptions struct {
 	// with Threads = 1).
 	Seed uint64
 	// Vocabulary is how many of the training data's most frequent words
-	// (seen at least twice) the model stores with their stems so that
+	// the model stores with their stems so that
 	// predictions skip stemming and n-gram look-ups for them: 0 picks a
 	// size from the label count (at most 65,536 words, about 8 MB of
 	// precomputed weights in memory), negative stores none.

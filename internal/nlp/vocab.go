@@ -59,8 +59,8 @@ func (f *Featurizer) countWords(counts map[string]*vocabCount) {
 	}
 }
 
-// pickVocabulary keeps the words seen at least twice, most frequent first
-// (ties alphabetical), at most max of them.
+// pickVocabulary keeps the most frequent words (ties alphabetical), at
+// most max of them.
 func pickVocabulary(counts map[string]*vocabCount, max int) []vocabWord {
 	type wc struct {
 		w string
@@ -68,9 +68,7 @@ func pickVocabulary(counts map[string]*vocabCount, max int) []vocabWord {
 	}
 	var all []wc
 	for w, c := range counts {
-		if c.n >= 2 {
-			all = append(all, wc{w, c})
-		}
+		all = append(all, wc{w, c})
 	}
 	slices.SortFunc(all, func(a, b wc) int {
 		if a.c.n != b.c.n {
