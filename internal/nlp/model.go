@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 )
 
@@ -51,21 +50,16 @@ type scratch struct {
 	feats  []uint32
 	logits []float64
 	acc    []float32
-	// The token cache of a quantised model: per distinct token text, its
-	// hash for bigrams and the summed weights of the features it
-	// contributes on its own (unigram and character n-grams), so a token
-	// seen before costs one map look-up and nc additions instead of a
-	// weight row per feature. Bounded: emptied when full.
-	tokIdx  map[string]int32
-	tokEnt  []tokenEntry
-	tokSums []float32 // len(tokEnt) * nc
-	tmp     []uint32
-	hword   []uint32
-}
-
-type tokenEntry struct {
-	hw uint32 // token hash for bigrams
-	n  uint32 // number of features the token contributes on its own
+	// The token cache of a quantised model: per distinct token seen
+	// (outside the model's vocabulary), its hash for bigrams and the
+	// summed weights of the features it contributes on its own (unigram
+	// and character n-grams), so a token seen before costs one look-up
+	// and nc additions instead of a weight row per feature. Bounded:
+	// emptied when full.
+	tokens *tokenTable
+	tmp    []uint32
+	row    []float32
+	hword  []uint32
 }
 
 // tokenCacheBytes bounds the summed weights one scratch caches (a
@@ -88,7 +82,7 @@ func (m *Model) getScratch() *scratch {
 	if s, ok := m.pool.Get().(*scratch); ok {
 		return s
 	}
-	return &scratch{f: NewFeaturizer(m.cfg), logits: make([]float64, m.nc), acc: make([]float32, m.nc), tokIdx: map[string]int32{}}
+	return &scratch{f: NewFeaturizer(m.cfg), logits: make([]float64, m.nc), acc: make([]float32, m.nc), row: make([]float32, m.nc)}
 }
 
 // maxTokens is how many tokens a scratch's cache holds.
@@ -110,22 +104,24 @@ func (m *Model) textLogits(s *scratch, text string) {
 	n := 0
 	s.hword = s.hword[:0]
 	for _, t := range f.normTokens(text) {
-		var e tokenEntry
-		var row []float32
-		if i, ok := m.shared.lookup(t.Text); ok {
-			e, row = m.shared.ent[i], m.shared.sums[int(i)*nc:int(i)*nc+nc]
-		} else {
-			i, ok := s.tokIdx[t.Text]
-			if !ok {
-				i = m.addToken(s, t)
+		h := hashToken(t.Text)
+		tt := m.shared
+		off, ok := tt.find(t.Text, h)
+		if !ok {
+			if s.tokens == nil {
+				s.tokens = newTokenTable(nc, m.maxTokens())
 			}
-			e, row = s.tokEnt[i], s.tokSums[int(i)*nc:int(i)*nc+nc]
+			tt = s.tokens
+			if off, ok = tt.find(t.Text, h); !ok {
+				off = m.addToken(s, t, h)
+			}
 		}
-		s.hword = append(s.hword, e.hw)
-		n += int(e.n)
-		row = row[:len(acc)]
-		for c, v := range row {
-			acc[c] += v
+		hw, cnt, sums := tt.entry(off)
+		s.hword = append(s.hword, hw)
+		n += int(cnt)
+		sums = sums[:len(acc)]
+		for c, v := range sums {
+			acc[c] += math.Float32frombits(v)
 		}
 	}
 	if m.cfg.WordNgrams >= 2 {
@@ -141,26 +137,19 @@ func (m *Model) textLogits(s *scratch, text string) {
 	}
 }
 
-// addToken computes a token's cache entry and returns its index.
-func (m *Model) addToken(s *scratch, t Token) int32 {
-	nc := m.nc
-	if len(s.tokEnt) >= m.maxTokens() {
-		clear(s.tokIdx)
-		s.tokEnt = s.tokEnt[:0]
-		s.tokSums = s.tokSums[:0]
+// addToken computes a token's entry in the scratch's token cache
+// (emptying the cache first when it is full) and returns its offset.
+func (m *Model) addToken(s *scratch, t Token, h uint64) int {
+	if s.tokens.full() {
+		s.tokens.reset()
 	}
 	var hw uint32
 	hw, s.tmp = s.f.tokenFeatures(t, s.tmp[:0])
-	i := len(s.tokEnt)
-	s.tokEnt = append(s.tokEnt, tokenEntry{hw: hw, n: uint32(len(s.tmp))})
-	s.tokSums = slices.Grow(s.tokSums, nc)[:(i+1)*nc]
-	row := s.tokSums[i*nc:]
-	clear(row)
+	clear(s.row)
 	for _, ft := range s.tmp {
-		m.addRow(row, ft)
+		m.addRow(s.row, ft)
 	}
-	s.tokIdx[strings.Clone(t.Text)] = int32(i)
-	return int32(i)
+	return s.tokens.insert(t.Text, h, hw, uint32(len(s.tmp)), s.row)
 }
 
 // addRow adds the (dequantised) weights of bucket f to acc.

@@ -253,8 +253,13 @@ func BenchmarkPredict(b *testing.B) {
 func TestPredictTokenCache(t *testing.T) {
 	defer func(n int) { tokenCacheBytes = n }(tokenCacheBytes)
 	tokenCacheBytes = 1024
+	// Numbers and placeholders enter the vocabulary too.
+	ex := append(toyExamples(),
+		Example{Text: "дом 5 и дом 7: нет отопления", Label: "heat"},
+		Example{Text: "дом 5, мусор не вывозят, звоните 8 (914) 123-45-67", Label: "trash"},
+		Example{Text: "яма у дома 7 https://example.org/photo", Label: "roads"})
 	for _, vocab := range []int{-1, 0, 5} {
-		m, err := Train(context.Background(), toyExamples(), TrainOptions{
+		m, err := Train(context.Background(), ex, TrainOptions{
 			Features: FeatureConfig{Bits: 14, WordNgrams: 2, MinN: 3, MaxN: 5},
 			Epochs:   30, LearningRate: 0.3, Threads: 1, CalibrationFraction: -1, Vocabulary: vocab,
 		})
@@ -264,6 +269,9 @@ func TestPredictTokenCache(t *testing.T) {
 		switch {
 		case vocab < 0 && m.VocabularySize() != 0, vocab == 0 && m.VocabularySize() < 10, vocab > 0 && m.VocabularySize() != vocab:
 			t.Fatalf("Vocabulary %d: %d words", vocab, m.VocabularySize())
+		}
+		if _, ok := m.shared.find("5", hashToken("5")); vocab == 0 && !ok {
+			t.Error("the number 5 is not in the vocabulary")
 		}
 		var buf bytes.Buffer
 		if _, err := m.WriteTo(&buf); err != nil {

@@ -6,7 +6,7 @@ import (
 )
 
 // The vocabulary of a model is the list of its training data's most
-// frequent words with their stem hashes. It is stored in the model file
+// frequent tokens (words with their stem hashes, and numbers). It is stored in the model file
 // (format version 2) so that a loaded model can precompute, once, the
 // summed weights every known word contributes (its unigram and character
 // n-grams): a prediction then costs one look-up per known word instead of
@@ -20,37 +20,16 @@ type vocabWord struct {
 	hw   uint32 // hash of the word's stem (the unigram and bigram key)
 }
 
-// tokenTable holds summed weights per token, one row of nc float32s each.
-// The model's shared table (built from its vocabulary) is read-only after
-// construction and used by all goroutines.
-type tokenTable struct {
-	idx  map[string]int32
-	ent  []tokenEntry
-	sums []float32
-}
-
-// lookup returns the index of a token in the table (a nil table has none).
-func (t *tokenTable) lookup(tok string) (int32, bool) {
-	if t == nil {
-		return 0, false
-	}
-	i, ok := t.idx[tok]
-	return i, ok
-}
-
 // vocabCount is a word's count while a vocabulary is collected.
 type vocabCount struct {
 	n  int
 	hw uint32
 }
 
-// countWords adds the word tokens of the last text featurised by f to
-// counts (cloning new keys: the tokens point into f's buffer).
+// countWords adds the tokens of the last text featurised by f to counts
+// (cloning new keys: the tokens point into f's buffer).
 func (f *Featurizer) countWords(counts map[string]*vocabCount) {
 	for i, t := range f.toks {
-		if t.Kind != KindWord {
-			continue
-		}
 		if c := counts[t.Text]; c != nil {
 			c.n++
 			continue
@@ -93,28 +72,32 @@ func (m *Model) buildShared() {
 		m.shared = nil
 		return
 	}
-	nc := m.nc
 	f := NewFeaturizer(m.cfg)
-	t := &tokenTable{
-		idx:  make(map[string]int32, len(m.vocab)),
-		ent:  make([]tokenEntry, len(m.vocab)),
-		sums: make([]float32, len(m.vocab)*nc),
-	}
+	t := newTokenTable(m.nc, len(m.vocab))
+	row := make([]float32, m.nc)
 	var feats []uint32
-	for i, w := range m.vocab {
+	var toks []Token
+	for _, w := range m.vocab {
 		feats = feats[:0]
-		if !(m.cfg.DropStopWords && IsStopWord(w.text)) {
+		// Numbers and placeholders contribute their own hash only; words
+		// their stem's unless a dropped stop word, and their n-grams.
+		toks = AppendTokens(toks[:0], w.text)
+		switch {
+		case len(toks) == 1 && toks[0].Kind != KindWord:
 			feats = append(feats, fmix(w.hw)&f.mask)
+		case !(m.cfg.DropStopWords && IsStopWord(w.text)):
+			feats = append(feats, fmix(w.hw)&f.mask)
+			fallthrough
+		default:
+			if m.cfg.MaxN > 0 {
+				feats = f.appendCharNgrams(feats, w.text)
+			}
 		}
-		if m.cfg.MaxN > 0 {
-			feats = f.appendCharNgrams(feats, w.text)
-		}
-		t.ent[i] = tokenEntry{hw: w.hw, n: uint32(len(feats))}
-		row := t.sums[i*nc : i*nc+nc]
+		clear(row)
 		for _, ft := range feats {
 			m.addRow(row, ft)
 		}
-		t.idx[w.text] = int32(i)
+		t.insert(w.text, hashToken(w.text), w.hw, uint32(len(feats)), row)
 	}
 	m.shared = t
 }
