@@ -56,10 +56,11 @@ type scratch struct {
 	// and character n-grams), so a token seen before costs one look-up
 	// and nc additions instead of a weight row per feature. Bounded:
 	// emptied when full.
-	tokens *tokenTable
-	tmp    []uint32
-	row    []float32
-	hword  []uint32
+	tokens  *tokenTable
+	touched byte // keeps the prefetching loads of textLogits alive
+	tmp     []uint32
+	row     []float32
+	hword   []uint32
 }
 
 // tokenCacheBytes bounds the summed weights one scratch caches (a
@@ -124,11 +125,23 @@ func (m *Model) textLogits(s *scratch, text string) {
 			acc[c] += math.Float32frombits(v)
 		}
 	}
-	if m.cfg.WordNgrams >= 2 {
+	if m.cfg.WordNgrams >= 2 && len(s.hword) > 1 {
+		// First touch every bigram's weight row, then add them: the
+		// touches are independent loads the CPU overlaps, where adding
+		// row after row would wait for each cache miss in turn.
+		s.feats = s.feats[:0]
+		stride := 4 + nc
+		var touch byte
 		for i := 1; i < len(s.hword); i++ {
-			m.addRow(acc, bigramFeature(s.hword[i-1], s.hword[i], f.mask))
-			n++
+			b := bigramFeature(s.hword[i-1], s.hword[i], f.mask)
+			s.feats = append(s.feats, b)
+			touch |= m.qb[int(b)*stride]
 		}
+		s.touched |= touch
+		for _, b := range s.feats {
+			m.addRow(acc, b)
+		}
+		n += len(s.feats)
 	}
 	x := featureScale(n)
 	out := s.logits[:nc]
