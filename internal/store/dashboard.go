@@ -243,7 +243,7 @@ func (s *Store) buildDashboard(ctx context.Context, q queryer, r *rollupRead, f 
 	}
 	var pend []*incFacts
 	if r != nil {
-		if pend, err = s.pendingFacts(ctx, r, f, days); err != nil {
+		if pend, err = s.pendingFacts(ctx, r, f); err != nil {
 			return d, err
 		}
 	}
@@ -812,16 +812,11 @@ func RatingInputs(rows []BreakdownRow) []rating.Input {
 	return out
 }
 
-// pendingFacts reads the facts of the pending incidents (not folded into the rollup yet) of the period: those
-// received in it and, for the days, those first answered in it.
-func (s *Store) pendingFacts(ctx context.Context, r *rollupRead, f DashboardFilter, days bool) ([]*incFacts, error) {
-	cond := `i.dash_state > 0 AND (i.created_at >= ? AND i.created_at < ?`
-	args := []any{ms(f.From), ms(f.To)}
-	if days {
-		cond += ` OR i.first_reaction_at >= ? AND i.first_reaction_at < ?`
-		args = append(args, ms(f.From), ms(f.To))
-	}
-	cond += `) AND i.status NOT IN ('rejected', 'merged')`
+// pendingFacts reads the facts of the pending incidents (not folded into the rollup yet; a few hundred at most
+// when the reader has folded the rest) of the territory, or all; the callers take the period's.
+func (s *Store) pendingFacts(ctx context.Context, r *rollupRead, f DashboardFilter) ([]*incFacts, error) {
+	cond := `i.dash_state > 0 AND i.status NOT IN ('rejected', 'merged')`
+	var args []any
 	if f.TerritoryID != 0 {
 		cond += ` AND i.territory_id = ?`
 		args = append(args, f.TerritoryID)
@@ -848,14 +843,21 @@ func (s *Store) rollupFigures(ctx context.Context, r *rollupRead, f DashboardFil
 		grainOf = map[BreakdownBy]grainSel{"": {grain: gTerritory, terr: terr}, ByTopic: {grain: gTerritoryCategory, terr: terr},
 			ByTerritory: {grain: gTerritory, terr: terr}, ByExecutor: {grain: gTerritoryExecutor, terr: terr}}
 	}
+	// The deadlines from the day after now's on are read from the deadline grains (see step 3).
+	now := ms(f.Now)
+	ahead := floorDiv(now+r.off, dayMS) + 1
+	aheadMS := ahead*dayMS - r.off
 	feeds := map[int8][]int{} // grain → indexes into dims
 	var sels []grainSel
 	for i, by := range dims {
 		g := grainOf[by]
 		if _, ok := feeds[g.grain]; !ok {
-			sels = append(sels, g)
+			due := g
+			due.grain, due.from = gDue+g.grain, ahead
+			sels = append(sels, g, due)
 		}
 		feeds[g.grain] = append(feeds[g.grain], i)
+		feeds[gDue+g.grain] = append(feeds[gDue+g.grain], i)
 	}
 	keyOf := func(by BreakdownBy, terr, cat, exec int64) string {
 		switch by {
@@ -881,44 +883,72 @@ func (s *Store) rollupFigures(ctx context.Context, r *rollupRead, f DashboardFil
 		a.add(v, sign)
 	}
 	// 1. The rollup.
+	sign := func(grain int8) int64 { // the deadline grains count what is not overdue yet
+		if grain > gDue {
+			return -1
+		}
+		return 1
+	}
 	err := s.readRollup(ctx, r, sels, "= 0", func(grain int8, t, c, e int64, v *rvec) {
 		for _, i := range feeds[grain] {
-			add(i, keyOf(dims[i], t, c, e), v, 1)
+			add(i, keyOf(dims[i], t, c, e), v, sign(grain))
 		}
 	})
 	if err != nil {
 		return nil, err
 	}
-	// 2. The pending incidents received in the period.
+	// 2. The pending incidents: those received in the period, and the deadlines ahead of all of them.
 	from, to := ms(f.From), ms(f.To)
 	for _, p := range pend {
-		if p.created < from || p.created >= to {
-			continue
+		what := cDeadline
+		if p.created >= from && p.created < to {
+			what |= cCreated
 		}
-		contribute(p, r.off, cCreated, 1, func(k rkey, v *rvec) {
+		contribute(p, r.off, what, 1, func(k rkey, v *rvec) {
+			if k.grain > gDue && k.bucket < ahead {
+				return
+			}
 			for _, i := range feeds[k.grain] {
-				add(i, keyOf(dims[i], k.terr, k.cat, k.exec), v, 1)
+				add(i, keyOf(dims[i], k.terr, k.cat, k.exec), v, sign(k.grain))
 			}
 		})
 	}
-	// 3. The deadlines still ahead: the rollup counts every open incident with one as if it had passed.
+	// 3. The deadlines still ahead. The rollup counts every open incident with a deadline as overdue; the
+	// deadline grains took off those of every incident due from the day after now's on. Here the rest: off with
+	// those due later today and received in the period, back with those due later but received outside it (few
+	// unless the period is short).
 	cond, args := periodCond(f)
-	now := ms(f.Now)
+	open := ` AND i.status IN ('new', 'assigned', 'in_work', 'interim') AND `
+	outside := `(i.created_at < ? OR i.created_at >= ?) AND i.status IN ('new', 'assigned', 'in_work', 'interim')`
+	oargs := []any{from, to}
+	if f.TerritoryID != 0 {
+		outside += ` AND i.territory_id = ?`
+		oargs = append(oargs, f.TerritoryID)
+	}
 	dueFrom, reactFrom := `incidents i`, `incidents i`
 	if s.d.name == "sqlite" {
 		dueFrom, reactFrom = `incidents i INDEXED BY incidents_due_ahead`, `incidents i INDEXED BY incidents_reaction_ahead`
 	}
-	part := `SELECT %d, COALESCE(i.territory_id, 0), COALESCE(i.category_id, 0), COALESCE(i.executor_id, 0), COUNT(*) FROM %s
-		WHERE %s AND i.status IN ('new', 'assigned', 'in_work', 'interim') AND ` + cond + ` GROUP BY i.territory_id, i.category_id, i.executor_id`
-	q := fmt.Sprintf(part, 0, dueFrom, `i.due_at >= ?`) + ` UNION ALL ` + fmt.Sprintf(part, 1, reactFrom, `i.first_reaction_at IS NULL AND i.reaction_due >= ?`)
-	qargs := append(append(append([]any{now}, args...), now), args...)
+	part := `SELECT %d, %d, COALESCE(i.territory_id, 0), COALESCE(i.category_id, 0), COALESCE(i.executor_id, 0), COUNT(*) FROM %s
+		WHERE %s GROUP BY i.territory_id, i.category_id, i.executor_id`
+	q := strings.Join([]string{
+		fmt.Sprintf(part, 0, -1, dueFrom, `i.due_at >= ? AND i.due_at < ?`+open+cond),
+		fmt.Sprintf(part, 0, 1, dueFrom, `i.due_at >= ? AND `+outside),
+		fmt.Sprintf(part, 1, -1, reactFrom, `i.first_reaction_at IS NULL AND i.reaction_due >= ? AND i.reaction_due < ?`+open+cond),
+		fmt.Sprintf(part, 1, 1, reactFrom, `i.first_reaction_at IS NULL AND i.reaction_due >= ? AND `+outside),
+	}, ` UNION ALL `)
+	var qargs []any
+	for range 2 {
+		qargs = append(append(qargs, now, aheadMS), args...)
+		qargs = append(append(qargs, aheadMS), oargs...)
+	}
 	rows, err := r.tx.QueryContext(ctx, s.d.rebind(q), qargs...)
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard deadlines ahead: %w", err)
 	}
 	err = scanAll(rows, func(sc func(...any) error) error {
-		var kind, t, c, e, n int64
-		if err := sc(&kind, &t, &c, &e, &n); err != nil {
+		var kind, sg, t, c, e, n int64
+		if err := sc(&kind, &sg, &t, &c, &e, &n); err != nil {
 			return err
 		}
 		var v rvec
@@ -928,7 +958,7 @@ func (s *Store) rollupFigures(ctx context.Context, r *rollupRead, f DashboardFil
 			v[mAwaitingDue] = n
 		}
 		for i, by := range dims {
-			add(i, keyOf(by, t, c, e), &v, -1)
+			add(i, keyOf(by, t, c, e), &v, sg)
 		}
 		return nil
 	})
@@ -954,30 +984,8 @@ func (s *Store) rollupFigures(ctx context.Context, r *rollupRead, f DashboardFil
 			buckets[need.bucket[0]], buckets[need.bucket[1]] = true, true
 		}
 	}
-	{ // even with no median to find, so that the page's statements do not depend on its rows
-		d := `(i.first_reaction_at - i.created_at)`
-		rng, rargs := bucketRanges(d, buckets)
-		rows, err := r.tx.QueryContext(ctx, s.d.rebind(`SELECT COALESCE(i.territory_id, 0), COALESCE(i.category_id, 0), COALESCE(i.executor_id, 0), `+d+`
-			FROM `+s.periodIncidents(f, answeredIndex(f))+` WHERE `+cond+` AND i.first_reaction_at IS NOT NULL AND `+rng), append(append([]any{}, args...), rargs...)...)
-		if err != nil {
-			return nil, fmt.Errorf("store: dashboard reaction times: %w", err)
-		}
-		err = scanAll(rows, func(sc func(...any) error) error {
-			var t, c, e, d int64
-			if err := sc(&t, &c, &e, &d); err != nil {
-				return err
-			}
-			b := histBucket(d)
-			for i, by := range dims {
-				if need, ok := needs[i][keyOf(by, t, c, e)]; ok && need.wants(b) {
-					need.vals[b] = append(need.vals[b], d)
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("store: dashboard reaction times: %w", err)
-		}
+	if err := s.pickMedians(ctx, r, f, dims, needs, buckets, keyOf); err != nil {
+		return nil, err
 	}
 	// 5. The figures.
 	out := map[BreakdownBy]map[string]*Figures{}
@@ -989,21 +997,69 @@ func (s *Store) rollupFigures(ctx context.Context, r *rollupRead, f DashboardFil
 			}
 			fg := figuresOf(v)
 			if need, ok := needs[i][key]; ok {
-				lo, err := need.value(0, v[mHist+need.bucket[0]])
-				if err != nil {
-					return nil, err
+				if !need.found[0] || !need.found[1] {
+					return nil, fmt.Errorf("store: dashboard rollup out of step: the middle reaction times of %s %q are not where its histogram has them", dims[i], key)
 				}
-				hi, err := need.value(1, v[mHist+need.bucket[1]])
-				if err != nil {
-					return nil, err
-				}
-				m := float64(lo+hi) / 2 / 1000
+				m := float64(need.value[0]+need.value[1]) / 2 / 1000
 				fg.MedianReactionSecs = &m
 			}
 			out[by][key] = &fg
 		}
 	}
 	return out, nil
+}
+
+// pickMedians reads the reaction times of the period that fall in the histogram buckets holding some group's
+// middle values (one query; every one of them, so that the statements do not depend on the rows) and picks
+// each group's values at the ranks its median needs.
+func (s *Store) pickMedians(ctx context.Context, r *rollupRead, f DashboardFilter, dims []BreakdownBy, needs []map[string]*medianNeed, buckets map[int]bool, keyOf func(BreakdownBy, int64, int64, int64) string) error {
+	cond, args := periodCond(f)
+	d := `(i.first_reaction_at - i.created_at)`
+	rng, rargs := bucketRanges(d, buckets)
+	rows, err := r.tx.QueryContext(ctx, s.d.rebind(`SELECT COALESCE(i.territory_id, 0), COALESCE(i.category_id, 0), COALESCE(i.executor_id, 0), `+d+`
+		FROM `+s.periodIncidents(f, answeredIndex(f))+` WHERE `+cond+` AND i.first_reaction_at IS NOT NULL AND `+rng), append(append([]any{}, args...), rargs...)...)
+	if err != nil {
+		return fmt.Errorf("store: dashboard reaction times: %w", err)
+	}
+	type pick struct {
+		need *medianNeed
+		vals map[int][]int64
+	}
+	picks := make([]map[string]*pick, len(dims))
+	for i := range dims {
+		picks[i] = map[string]*pick{}
+		for k, n := range needs[i] {
+			picks[i][k] = &pick{need: n, vals: map[int][]int64{}}
+		}
+	}
+	err = scanAll(rows, func(sc func(...any) error) error {
+		var t, c, e, v int64
+		if err := sc(&t, &c, &e, &v); err != nil {
+			return err
+		}
+		b := histBucket(v)
+		for i, by := range dims {
+			if p, ok := picks[i][keyOf(by, t, c, e)]; ok && (p.need.bucket[0] == b || p.need.bucket[1] == b) {
+				p.vals[b] = append(p.vals[b], v)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: dashboard reaction times: %w", err)
+	}
+	for i := range dims {
+		for _, p := range picks[i] {
+			for j := range 2 {
+				vals := p.vals[p.need.bucket[j]]
+				slices.Sort(vals)
+				if w := p.need.within[j]; w < int64(len(vals)) {
+					p.need.value[j], p.need.found[j] = vals[w], true
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // answeredIndex is the index the reaction times of a period are read through: the answered incidents' alone,

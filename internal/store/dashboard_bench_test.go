@@ -169,8 +169,9 @@ func benchSeed(b *testing.B, st *store.Store, n int) benchWorld {
 	return w
 }
 
-// BenchmarkDashboard times every dashboard query over a month, a quarter and one territory's month, on
-// benchIncidents() incidents (go test ./internal/store -run '^$' -bench Dashboard -benchtime 20x).
+// BenchmarkDashboard times every dashboard query, and the statistics, over a month, a quarter, a year and one
+// territory's month and year, on benchIncidents() incidents folded into the dashboard rollup (go test
+// ./internal/store -run '^$' -bench Dashboard -benchtime 20x).
 func BenchmarkDashboard(b *testing.B) {
 	for _, be := range storetest.Backends(b) {
 		b.Run(be.Name, func(b *testing.B) {
@@ -184,14 +185,23 @@ func BenchmarkDashboard(b *testing.B) {
 			w := benchSeed(b, st, n)
 			b.Logf("%s: generated %d incidents in %v", be.Name, n, time.Since(t0).Round(time.Millisecond))
 			ctx := context.Background()
+			t0 = time.Now()
+			folded, err := st.FoldDashboard(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("%s: folded %d incidents into the dashboard rollup in %v", be.Name, folded, time.Since(t0).Round(time.Millisecond))
 			monthEnd := time.Date(2026, 11, 1, 0, 0, 0, 0, w.loc)
+			yearStart := time.Date(2026, 1, 1, 0, 0, 0, 0, w.loc)
 			periods := []struct {
 				name string
 				f    store.DashboardFilter
 			}{
 				{"month", store.DashboardFilter{From: monthEnd.AddDate(0, -1, 0), To: monthEnd, Now: w.now, Location: w.loc}},
 				{"quarter", store.DashboardFilter{From: monthEnd.AddDate(0, -3, 0), To: monthEnd, Now: w.now, Location: w.loc}},
+				{"year", store.DashboardFilter{From: yearStart, To: monthEnd, Now: w.now, Location: w.loc}},
 				{"month-territory", store.DashboardFilter{From: monthEnd.AddDate(0, -1, 0), To: monthEnd, Now: w.now, Location: w.loc, TerritoryID: w.territory}},
+				{"year-territory", store.DashboardFilter{From: yearStart, To: monthEnd, Now: w.now, Location: w.loc, TerritoryID: w.territory}},
 			}
 			for _, p := range periods {
 				b.Run(p.name, func(b *testing.B) {
@@ -206,6 +216,10 @@ func BenchmarkDashboard(b *testing.B) {
 						{"by-executor", func() error { _, err := st.DashboardBreakdown(ctx, p.f, store.ByExecutor); return err }},
 						{"growing", func() error { _, err := st.GrowingProblems(ctx, w.now, p.f.TerritoryID, 10); return err }},
 						{"all", func() error { _, err := st.Dashboard(ctx, p.f, 10); return err }},
+						{"stats", func() error {
+							_, err := st.Stats(ctx, store.StatsFilter{From: p.f.From, TerritoryID: p.f.TerritoryID, Now: w.now})
+							return err
+						}},
 					} {
 						b.Run(q.name, func(b *testing.B) {
 							cpu0 := cpuTime()

@@ -21,8 +21,8 @@ import (
 // job that runs later, so that a page never shows a number a direct count would not:
 //
 //   - A new incident is "pending" (incidents.dash_state = 1, the column's default): it is not in the rollup
-//     yet, and readers count it from its own rows. So Ingest and CreateIncident need no hook at all, and the
-//     hot ingest path pays nothing but one small partial index. FoldDashboard moves pending incidents into the
+//     yet, and readers count it from its own rows. So Ingest and CreateIncident need no hook at all: the hot
+//     ingest path pays only the index entries of migration 0012. FoldDashboard moves pending incidents into the
 //     rollup (adds them and sets dash_state = 0 in one transaction); readers fold when more than
 //     foldThreshold are pending, and a server may call it on a ticker.
 //   - A write to a folded incident, its answers, its ratings or an answer.return event goes through
@@ -32,8 +32,8 @@ import (
 //   - An executor's "connected" flag is read when an incident is folded; changing it sends the executor's
 //     incidents back to pending (rollupExecutorChanging), so they are counted again with the new flag.
 //   - Figures that depend on the clock (overdue now, awaiting a reaction past its deadline) are stored as
-//     "has a deadline" counts; readers subtract the few incidents whose deadline is still ahead (an index range
-//     on due_at and reaction_due).
+//     "open with a deadline" counts; readers subtract the open incidents whose deadline is still ahead (two
+//     covering index ranges, on due_at and on reaction_due: a day's or a few weeks' incidents, not a period's).
 //   - Medians cannot be summed: the rollup keeps a histogram of reaction times, readers find the bucket that
 //     holds the middle value of each group and read only the reaction times of the period in those buckets to
 //     pick the exact value.
@@ -54,6 +54,10 @@ const (
 	gTerritoryExecutor = 6 // (day, territory, executor)
 	gReacted           = 7 // (day of the first reaction): answered, day level only
 	gReactedTerritory  = 8 // (day of the first reaction, territory)
+	// The open incidents by the day their deadline falls on (due_at: open_due; reaction_due, without a reaction
+	// yet: awaiting_due), day level only, in the six groupings (gDue + the grain of the same keys − 1): a reader
+	// counts the deadlines still ahead from these instead of from every open incident.
+	gDue = 8
 )
 
 // Levels: the bucket is the day number (days since 1970-01-01 in the rollup's zone) shifted right by 3 × level.
@@ -319,8 +323,10 @@ func (s *Store) readFacts(ctx context.Context, q queryer, pending bool, cond str
 
 // What contribute emits.
 const (
-	cCreated = 1 << iota // the six groupings, by the day the incident was received
-	cReacted             // the first reactions, by the day they were given
+	cCreated  = 1 << iota // the six groupings, by the day the incident was received
+	cReacted              // the first reactions, by the day they were given
+	cDeadline             // the open incidents, by the day of their deadlines
+	cAll      = cCreated | cReacted | cDeadline
 )
 
 // contribute calls emit with every rollup row the incident adds to and the measures it adds there: its own
@@ -445,6 +451,22 @@ func contribute(f *incFacts, off int64, what, levels int, emit func(rkey, *rvec)
 					emit(k(gTerritoryExecutor, f.terr, 0, ex), v)
 				}
 			}
+		}
+	}
+	if what&cDeadline != 0 && open {
+		due := func(at int64, m int) {
+			var v rvec
+			v[m] = 1
+			day := floorDiv(at+off, dayMS)
+			for g, k := range [...][3]int64{{0, 0, 0}, {f.terr, 0, 0}, {0, f.cat, 0}, {f.terr, f.cat, 0}, {0, 0, f.exec}, {f.terr, 0, f.exec}} {
+				emit(rkey{grain: int8(gDue + gRegion + g), bucket: day, terr: k[0], cat: k[1], exec: k[2]}, &v)
+			}
+		}
+		if f.dueAt.Valid {
+			due(f.dueAt.Int64, mOpenDue)
+		}
+		if !f.firstReaction.Valid && f.reactionDue.Valid {
+			due(f.reactionDue.Int64, mAwaitingDue)
 		}
 	}
 	if what&cReacted != 0 && !excl && f.firstReaction.Valid {
@@ -652,7 +674,7 @@ func (s *Store) rollupIDs(ctx context.Context, q queryer, ids []int64, off int64
 			return err
 		}
 		for _, f := range facts {
-			contribute(f, off, cCreated|cReacted, rollupLevels, func(k rkey, v *rvec) { acc.add(k, v, sign) })
+			contribute(f, off, cAll, rollupLevels, func(k rkey, v *rvec) { acc.add(k, v, sign) })
 		}
 	}
 	return s.applyRollup(ctx, q, acc)
@@ -722,8 +744,8 @@ func (t *Tx) rollupAround(ctx context.Context, incidentID int64, write func() er
 		return err // a folded incident implies a zone; without one there is nothing to keep
 	}
 	acc := rollAcc{}
-	contribute(b, off, cCreated|cReacted, rollupLevels, func(k rkey, v *rvec) { acc.add(k, v, -1) })
-	contribute(a, off, cCreated|cReacted, rollupLevels, func(k rkey, v *rvec) { acc.add(k, v, 1) })
+	contribute(b, off, cAll, rollupLevels, func(k rkey, v *rvec) { acc.add(k, v, -1) })
+	contribute(a, off, cAll, rollupLevels, func(k rkey, v *rvec) { acc.add(k, v, 1) })
 	return t.s.applyRollup(ctx, t.tx, acc)
 }
 
@@ -901,10 +923,12 @@ func splitDays(d0, d1 int64) []lvlRange {
 	return append(out, lvlRange{rollupLevels - 1, lo >> sh, hi >> sh})
 }
 
-// grainSel is a grain a reader sums, with its key filters (0: every value).
+// grainSel is a grain a reader sums, with its key filters (0: every value) and, for the deadline grains, the
+// first day (the rest read the period's days).
 type grainSel struct {
 	grain      int8
 	terr, exec int64
+	from       int64 // deadline grains: days from this one on
 }
 
 // readRollup sums, for each grain of sels over the period's buckets, the rollup rows per key (excl: "= 0" for
@@ -914,7 +938,11 @@ func (s *Store) readRollup(ctx context.Context, r *rollupRead, sels []grainSel, 
 	var args []any
 	cols := strings.Join(measureCols, ", ")
 	for _, g := range sels {
-		for _, lr := range splitDays(r.d0, r.d1) {
+		ranges := splitDays(r.d0, r.d1)
+		if g.grain > gDue {
+			ranges = []lvlRange{{0, g.from, unbounded}}
+		}
+		for _, lr := range ranges {
 			p := fmt.Sprintf(`SELECT grain, territory_id, category_id, executor_id, %s FROM dash_rollup
 				WHERE grain = %d AND lvl = %d AND excl %s AND bucket >= ? AND bucket < ?`, cols, g.grain, lr.lvl, excl)
 			args = append(args, lr.lo, lr.hi)
@@ -968,12 +996,13 @@ func (s *Store) readRollup(ctx context.Context, r *rollupRead, sels []grainSel, 
 type medianNeed struct {
 	bucket [2]int
 	within [2]int64
-	vals   map[int][]int64 // reaction times of the needed buckets, as read
+	value  [2]int64 // the reaction times at those ranks, once read
+	found  [2]bool
 }
 
 // needMedian locates ranks lo and hi (0-based, lo ≤ hi) in a histogram; false when it holds fewer values.
 func needMedian(v *rvec, lo, hi int64) (*medianNeed, bool) {
-	n := &medianNeed{vals: map[int][]int64{}}
+	n := &medianNeed{}
 	var seen int64
 	found := 0
 	for b := range histBuckets {
@@ -992,19 +1021,6 @@ func needMedian(v *rvec, lo, hi int64) (*medianNeed, bool) {
 		seen += c
 	}
 	return n, found == 2
-}
-
-// wants reports whether the group needs the reaction times of bucket b.
-func (n *medianNeed) wants(b int) bool { return n.bucket[0] == b || n.bucket[1] == b }
-
-// value returns the reaction time at rank lo (i = 0) or hi (i = 1) once the needed buckets are read.
-func (n *medianNeed) value(i int, count int64) (int64, error) {
-	vals := n.vals[n.bucket[i]]
-	if int64(len(vals)) != count {
-		return 0, fmt.Errorf("store: dashboard rollup out of step: %d reaction times in bucket %d, the rollup counts %d", len(vals), n.bucket[i], count)
-	}
-	slices.Sort(vals)
-	return vals[n.within[i]], nil
 }
 
 // bucketRanges is the SQL condition selecting reaction times d (an SQL expression) in the buckets, merged into
@@ -1119,8 +1135,12 @@ func (s *Store) statsRollup(ctx context.Context, f StatsFilter) (Stats, bool, er
 		d := `(i.first_reaction_at - i.created_at)`
 		rng, rargs := bucketRanges(d, buckets)
 		var v int64
-		err = r.tx.QueryRowContext(ctx, s.d.rebind(fmt.Sprintf(`SELECT %s AS d FROM incidents i WHERE %s AND i.first_reaction_at IS NOT NULL AND %s
-			ORDER BY d LIMIT 1 OFFSET %d`, d, cond, rng, within)), append(append([]any{}, args...), rargs...)...).Scan(&v)
+		answered := `incidents i`
+		if s.d.name == "sqlite" {
+			answered += ` INDEXED BY incidents_answered`
+		}
+		err = r.tx.QueryRowContext(ctx, s.d.rebind(fmt.Sprintf(`SELECT %s AS d FROM %s WHERE %s AND i.first_reaction_at IS NOT NULL AND %s
+			ORDER BY d LIMIT 1 OFFSET %d`, d, answered, cond, rng, within)), append(append([]any{}, args...), rargs...)...).Scan(&v)
 		if errors.Is(err, sql.ErrNoRows) && st.Answered == 0 {
 			return nil
 		}

@@ -293,7 +293,7 @@ func (w *rollWorld) compare(t *testing.T, st *store.Store, label string) {
 	}
 	for _, p := range periods {
 		for _, terr := range []int64{0, w.ters[0], w.ters[3]} {
-			for _, now := range []time.Time{w.now, w.now.Add(-20 * 24 * time.Hour)} {
+			for _, now := range []time.Time{w.now, w.now.Add(-20 * 24 * time.Hour), w.now.Add(15 * 24 * time.Hour)} {
 				f := store.DashboardFilter{From: p.from, To: p.to, TerritoryID: terr, Now: now, Location: w.loc}
 				if ok, err := st.RollupServes(ctx, f); err != nil || !ok {
 					t.Fatalf("%s: %s: the rollup does not serve the region's days (%v)", label, p.name, err)

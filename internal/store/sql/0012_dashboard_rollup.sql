@@ -7,7 +7,7 @@ CREATE INDEX incidents_dash_pending ON incidents(created_at) WHERE dash_state > 
 -- The rollup counts every open incident with a deadline as overdue, and readers subtract those whose deadline
 -- is still ahead: these cover that count (closed incidents have no due_at, answered ones need no reaction).
 CREATE INDEX incidents_due_ahead ON incidents(due_at, created_at, territory_id, category_id, executor_id, status) WHERE due_at IS NOT NULL;
-CREATE INDEX incidents_reaction_ahead ON incidents(reaction_due, created_at, territory_id, category_id, executor_id, status) WHERE first_reaction_at IS NULL;
+CREATE INDEX incidents_reaction_ahead ON incidents(reaction_due, created_at, territory_id, category_id, executor_id, status, first_reaction_at) WHERE first_reaction_at IS NULL;
 -- Medians: readers read the reaction times of a period that fall in the histogram buckets holding them.
 CREATE INDEX incidents_answered ON incidents(created_at, first_reaction_at, territory_id, category_id, executor_id, status) WHERE first_reaction_at IS NOT NULL;
 -- The rollup's day boundaries: the offset from UTC of the region's time zone, fixed at the first fold.
@@ -18,8 +18,9 @@ CREATE TABLE dash_meta (
 	created_at {{bigint}} NOT NULL
 );
 -- grain: 1 region, 2 territory, 3 category, 4 territory x category, 5 executor, 6 territory x executor, 7 and
--- 8 first reactions by the day given (region, territory). lvl: the bucket is the day number shifted right by
--- 3 x lvl. excl: rejected and merged incidents (statistics only). Unused keys are 0, as are missing ones.
+-- 8 first reactions by the day given (region, territory), 9 to 14 the open incidents by the day of their
+-- deadlines (in the groupings of 1 to 6). lvl: the bucket is the day number shifted right by 3 x lvl. excl:
+-- rejected and merged incidents (statistics only). Unused keys are 0, as are missing ones.
 CREATE TABLE dash_rollup (
 	grain INTEGER NOT NULL,
 	lvl INTEGER NOT NULL,
