@@ -593,8 +593,9 @@ func (s *Store) pendingFrom() string {
 // foldBatch is how many pending incidents one fold transaction takes.
 const foldBatch = 2000
 
-// foldThreshold is how many pending incidents a reader tolerates before folding them first.
-const foldThreshold = 256
+// foldThreshold is how many pending incidents a reader tolerates before folding them first (a fold of a hundred
+// costs a page some tens of milliseconds; a server that calls FoldDashboard on a ticker spares its pages that).
+const foldThreshold = 100
 
 // FoldDashboard moves every pending incident into the dashboard rollup, foldBatch a transaction, and returns
 // how many it moved. Readers call it when more than a few hundred are pending; a server may also call it on a

@@ -63,7 +63,7 @@ func rollSeed(t *testing.T, st *store.Store) *rollWorld {
 		w.exCodes = append(w.exCodes, code)
 		w.exs = append(w.exs, must(st.PutExecutor(ctx, model.Executor{Code: code, Name: "Исполнитель " + code, Kind: "uk", Connected: i%2 == 0})))
 	}
-	w.ingest(t, st, 200, 150)
+	w.ingest(t, st, 80, 150) // fewer than the readers' fold threshold
 	return w
 }
 
@@ -397,14 +397,14 @@ func TestRollupEqualsDirectCount(t *testing.T) {
 			t.Fatalf("pending incidents: %d of %d, %v", p, len(w.incidents), err)
 		}
 
-		w.ingest(t, st, 700, 150)
+		w.ingest(t, st, 800, 150)
 		w.compare(t, st, "folded") // more than the threshold: the first reader folds them
 		if p, err := st.PendingIncidents(ctx); err != nil || p != 0 {
 			t.Fatalf("pending incidents after a read: %d, %v", p, err)
 		}
 
 		w.churn(t, st, 400)
-		w.ingest(t, st, 120, 40) // pending, below the fold threshold
+		w.ingest(t, st, 60, 40) // pending, below the fold threshold
 		if p, err := st.PendingIncidents(ctx); err != nil || p == 0 {
 			t.Fatalf("pending incidents: %d, %v", p, err)
 		}
