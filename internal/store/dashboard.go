@@ -154,8 +154,8 @@ type Dashboard struct {
 // DashboardQueries is the most statements Dashboard sends, whatever the number of rows: a read-only
 // transaction, the rollup's state, the names, the pending incidents, the rollup's sums, the deadlines still
 // ahead, the reaction times around the medians, the days and the growing problems. (Counting from the incidents
-// directly, when the period does not fall on the rollup's days, takes about as many.) A fold of pending
-// incidents, when more than foldThreshold wait, comes on top.
+// directly, when the period does not fall on the rollup's days, takes one more.) A fold of pending incidents,
+// when more than foldThreshold wait, comes on top.
 const DashboardQueries = 9
 
 // Dashboard computes the whole dashboard: the summary, the daily trend, the three breakdowns and the problems

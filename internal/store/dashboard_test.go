@@ -410,3 +410,41 @@ func TestRatingInput(t *testing.T) {
 		t.Errorf("empty row converted %+v", in)
 	}
 }
+
+// TestDashboardStatements counts what Dashboard sends: DashboardQueries statements from the rollup, one more
+// when the period is off the rollup's days and counted from the incidents; the same with more incidents.
+func TestDashboardStatements(t *testing.T) {
+	ctx := context.Background()
+	st, counter, err := store.OpenCounting(ctx, t.TempDir()+"/count.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w := dashSeed(t, st)
+	if _, err := st.FoldDashboard(ctx); err != nil {
+		t.Fatal(err)
+	}
+	count := func(f store.DashboardFilter) int64 {
+		t.Helper()
+		counter.Reset()
+		if _, err := st.Dashboard(ctx, f, 10); err != nil {
+			t.Fatal(err)
+		}
+		return counter.Count()
+	}
+	f := store.DashboardFilter{From: w.from, To: w.to, Now: w.now, Location: w.irkutsk}
+	if n := count(f); n != store.DashboardQueries {
+		t.Errorf("from the rollup: %d statements, want %d", n, store.DashboardQueries)
+	}
+	f.TerritoryID = w.terA
+	if n := count(f); n != store.DashboardQueries {
+		t.Errorf("a territory from the rollup: %d statements, want %d", n, store.DashboardQueries)
+	}
+	f = store.DashboardFilter{From: w.from.Add(time.Hour), To: w.to, Now: w.now, Location: w.irkutsk}
+	if n := count(f); n != store.DashboardQueries+1 {
+		t.Errorf("off the rollup's days: %d statements, want %d", n, store.DashboardQueries+1)
+	}
+}
