@@ -935,39 +935,50 @@ type grainSel struct {
 // readRollup sums, for each grain of sels over the period's buckets, the rollup rows per key (excl: "= 0" for
 // the dashboard, "IN (0, 1)" for the statistics) in one query, and calls fn with each sum.
 func (s *Store) readRollup(ctx context.Context, r *rollupRead, sels []grainSel, excl string, fn func(grain int8, terr, cat, exec int64, v *rvec)) error {
-	var parts []string
-	var args []any
+	// The deadline grains are read apart, their two measures only: the rows are wide, and reading and sorting
+	// their every column is most of the cost.
+	var parts, dueParts []string
+	var args, dueArgs []any
 	cols := strings.Join(measureCols, ", ")
 	for _, g := range sels {
-		ranges := splitDays(r.d0, r.d1)
+		ranges, sel, to, a := splitDays(r.d0, r.d1), cols, &parts, &args
 		if g.grain > gDue {
-			ranges = []lvlRange{{0, g.from, unbounded}}
+			ranges, sel, to, a = []lvlRange{{0, g.from, unbounded}}, measureCols[mOpenDue]+", "+measureCols[mAwaitingDue], &dueParts, &dueArgs
 		}
 		for _, lr := range ranges {
 			p := fmt.Sprintf(`SELECT grain, territory_id, category_id, executor_id, %s FROM dash_rollup
-				WHERE grain = %d AND lvl = %d AND excl %s AND bucket >= ? AND bucket < ?`, cols, g.grain, lr.lvl, excl)
-			args = append(args, lr.lo, lr.hi)
+				WHERE grain = %d AND lvl = %d AND excl %s AND bucket >= ? AND bucket < ?`, sel, g.grain, lr.lvl, excl)
+			*a = append(*a, lr.lo, lr.hi)
 			if g.terr != 0 {
 				p += ` AND territory_id = ?`
-				args = append(args, g.terr)
+				*a = append(*a, g.terr)
 			}
 			if g.exec != 0 {
 				p += ` AND executor_id = ?`
-				args = append(args, g.exec)
+				*a = append(*a, g.exec)
 			}
-			parts = append(parts, p)
+			*to = append(*to, p)
 		}
 	}
-	if len(parts) == 0 {
+	if len(parts)+len(dueParts) == 0 {
 		return nil
 	}
-	sums := make([]string, nMeasures)
+	sums, dueSums := make([]string, nMeasures), make([]string, nMeasures)
 	for i, c := range measureCols {
-		sums[i] = "CAST(SUM(" + c + ") AS BIGINT)"
+		sums[i], dueSums[i] = "CAST(SUM("+c+") AS BIGINT)", "0"
 	}
-	q := `SELECT grain, territory_id, category_id, executor_id, ` + strings.Join(sums, ", ") + ` FROM (` +
-		strings.Join(parts, " UNION ALL ") + `) x GROUP BY grain, territory_id, category_id, executor_id`
-	rows, err := r.tx.QueryContext(ctx, s.d.rebind(q), args...)
+	dueSums[mOpenDue], dueSums[mAwaitingDue] = sums[mOpenDue], sums[mAwaitingDue]
+	var q []string
+	for _, p := range []struct {
+		parts []string
+		sums  []string
+	}{{parts, sums}, {dueParts, dueSums}} {
+		if len(p.parts) > 0 {
+			q = append(q, `SELECT grain, territory_id, category_id, executor_id, `+strings.Join(p.sums, ", ")+` FROM (`+
+				strings.Join(p.parts, " UNION ALL ")+`) x GROUP BY grain, territory_id, category_id, executor_id`)
+		}
+	}
+	rows, err := r.tx.QueryContext(ctx, s.d.rebind(strings.Join(q, " UNION ALL ")), append(args, dueArgs...)...)
 	if err != nil {
 		return fmt.Errorf("store: read dashboard rollup: %w", err)
 	}
