@@ -848,7 +848,8 @@ func (s *Store) rollupFigures(ctx context.Context, r *rollupRead, f DashboardFil
 	ahead := floorDiv(now+r.off, dayMS) + 1
 	aheadMS := ahead*dayMS - r.off
 	feeds := map[int8][]int{} // grain → indexes into dims
-	var sels []grainSel
+	sels := []grainSel{{grain: gRegion, allTime: true}} // for the medians' choice of index
+	var allTime rvec
 	for i, by := range dims {
 		g := grainOf[by]
 		if _, ok := feeds[g.grain]; !ok {
@@ -890,6 +891,9 @@ func (s *Store) rollupFigures(ctx context.Context, r *rollupRead, f DashboardFil
 		return 1
 	}
 	err := s.readRollup(ctx, r, sels, "= 0", func(grain int8, t, c, e int64, v *rvec) {
+		if grain == allTimeGrain {
+			allTime.add(v, 1)
+		}
 		for _, i := range feeds[grain] {
 			add(i, keyOf(dims[i], t, c, e), v, sign(grain))
 		}
@@ -984,7 +988,11 @@ func (s *Store) rollupFigures(ctx context.Context, r *rollupRead, f DashboardFil
 			buckets[need.bucket[0]], buckets[need.bucket[1]] = true, true
 		}
 	}
-	if err := s.pickMedians(ctx, r, f, dims, needs, buckets, keyOf); err != nil {
+	var periodN int64 // the period's answered incidents: the groups of any breakdown share them out
+	for _, v := range accs[0] {
+		periodN += v[mAnswered]
+	}
+	if err := s.pickMedians(ctx, r, f, dims, needs, buckets, keyOf, s.reactionTimes(periodN, &allTime, buckets, s.periodIncidents(f, answeredIndex(f)))); err != nil {
 		return nil, err
 	}
 	// 5. The figures.
@@ -1012,12 +1020,12 @@ func (s *Store) rollupFigures(ctx context.Context, r *rollupRead, f DashboardFil
 // pickMedians reads the reaction times of the period that fall in the histogram buckets holding some group's
 // middle values (one query; every one of them, so that the statements do not depend on the rows) and picks
 // each group's values at the ranks its median needs.
-func (s *Store) pickMedians(ctx context.Context, r *rollupRead, f DashboardFilter, dims []BreakdownBy, needs []map[string]*medianNeed, buckets map[int]bool, keyOf func(BreakdownBy, int64, int64, int64) string) error {
+func (s *Store) pickMedians(ctx context.Context, r *rollupRead, f DashboardFilter, dims []BreakdownBy, needs []map[string]*medianNeed, buckets map[int]bool, keyOf func(BreakdownBy, int64, int64, int64) string, from string) error {
 	cond, args := periodCond(f)
 	d := `(i.first_reaction_at - i.created_at)`
 	rng, rargs := bucketRanges(d, buckets)
 	rows, err := r.tx.QueryContext(ctx, s.d.rebind(`SELECT COALESCE(i.territory_id, 0), COALESCE(i.category_id, 0), COALESCE(i.executor_id, 0), `+d+`
-		FROM `+s.periodIncidents(f, answeredIndex(f))+` WHERE `+cond+` AND i.first_reaction_at IS NOT NULL AND `+rng), append(append([]any{}, args...), rargs...)...)
+		FROM `+from+` WHERE `+cond+` AND i.first_reaction_at IS NOT NULL AND `+rng), append(append([]any{}, args...), rargs...)...)
 	if err != nil {
 		return fmt.Errorf("store: dashboard reaction times: %w", err)
 	}
@@ -1062,8 +1070,8 @@ func (s *Store) pickMedians(ctx context.Context, r *rollupRead, f DashboardFilte
 	return nil
 }
 
-// answeredIndex is the index the reaction times of a period are read through: the answered incidents' alone,
-// or a territory's incidents.
+// answeredIndex is the index the reaction times of a period are read through by creation: the answered
+// incidents' alone, or a territory's incidents.
 func answeredIndex(f DashboardFilter) string {
 	if f.TerritoryID != 0 {
 		return ""

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -930,7 +931,11 @@ type grainSel struct {
 	grain      int8
 	terr, exec int64
 	from       int64 // deadline grains: days from this one on
+	allTime    bool  // every day there is, not the period's, reported as grain allTimeGrain
 }
+
+// allTimeGrain is the grain readRollup reports a grainSel's rows under when it reads them for all time.
+const allTimeGrain = -1
 
 // readRollup sums, for each grain of sels over the period's buckets, the rollup rows per key (excl: "= 0" for
 // the dashboard, "IN (0, 1)" for the statistics) in one query, and calls fn with each sum.
@@ -942,12 +947,16 @@ func (s *Store) readRollup(ctx context.Context, r *rollupRead, sels []grainSel, 
 	cols := strings.Join(measureCols, ", ")
 	for _, g := range sels {
 		ranges, sel, to, a := splitDays(r.d0, r.d1), cols, &parts, &args
-		if g.grain > gDue {
+		grain := "grain"
+		switch {
+		case g.grain > gDue:
 			ranges, sel, to, a = []lvlRange{{0, g.from, unbounded}}, measureCols[mOpenDue]+", "+measureCols[mAwaitingDue], &dueParts, &dueArgs
+		case g.allTime:
+			ranges, grain = []lvlRange{{rollupLevels - 1, -unbounded, unbounded}}, strconv.Itoa(allTimeGrain)
 		}
 		for _, lr := range ranges {
-			p := fmt.Sprintf(`SELECT grain, territory_id, category_id, executor_id, %s FROM dash_rollup
-				WHERE grain = %d AND lvl = %d AND excl %s AND bucket >= ? AND bucket < ?`, sel, g.grain, lr.lvl, excl)
+			p := fmt.Sprintf(`SELECT %s AS grain, territory_id, category_id, executor_id, %s FROM dash_rollup
+				WHERE grain = %d AND lvl = %d AND excl %s AND bucket >= ? AND bucket < ?`, grain, sel, g.grain, lr.lvl, excl)
 			*a = append(*a, lr.lo, lr.hi)
 			if g.terr != 0 {
 				p += ` AND territory_id = ?`
@@ -1035,6 +1044,24 @@ func needMedian(v *rvec, lo, hi int64) (*medianNeed, bool) {
 	return n, found == 2
 }
 
+// reactionTimes is the FROM item (alias i) the reaction times of a period in some histogram buckets are read
+// through on SQLite: the answered incidents by creation (the period's entries are visited) or by reaction time
+// (the buckets' entries of all time are), whichever visits fewer; periodN is the period's answered incidents,
+// allTime the histogram of all of them. PostgreSQL's planner picks between the two indexes itself.
+func (s *Store) reactionTimes(periodN int64, allTime *rvec, buckets map[int]bool, byPeriod string) string {
+	if s.d.name != "sqlite" {
+		return `incidents i`
+	}
+	var n int64
+	for b := range buckets {
+		n += allTime[mHist+b]
+	}
+	if n < periodN {
+		return `incidents i INDEXED BY incidents_reaction_time`
+	}
+	return byPeriod
+}
+
 // bucketRanges is the SQL condition selecting reaction times d (an SQL expression) in the buckets, merged into
 // runs, and its arguments.
 func bucketRanges(d string, buckets map[int]bool) (string, []any) {
@@ -1082,8 +1109,15 @@ func (s *Store) statsRollup(ctx context.Context, f StatsFilter) (Stats, bool, er
 		case f.ExecutorID != 0:
 			sel = grainSel{grain: gExecutor, exec: f.ExecutorID}
 		}
-		var sum rvec
-		if err := s.readRollup(ctx, r, []grainSel{sel}, "IN (0, 1)", func(_ int8, _, _, _ int64, v *rvec) { sum.add(v, 1) }); err != nil {
+		var sum, allTime rvec
+		err := s.readRollup(ctx, r, []grainSel{sel, {grain: gRegion, allTime: true}}, "IN (0, 1)", func(g int8, _, _, _ int64, v *rvec) {
+			if g == allTimeGrain {
+				allTime.add(v, 1)
+			} else {
+				sum.add(v, 1)
+			}
+		})
+		if err != nil {
 			return err
 		}
 		// The filter on the incidents themselves, for the pending ones and the live counts.
@@ -1150,6 +1184,9 @@ func (s *Store) statsRollup(ctx context.Context, f StatsFilter) (Stats, bool, er
 		answered := `incidents i`
 		if s.d.name == "sqlite" {
 			answered += ` INDEXED BY incidents_answered`
+			if f.TerritoryID == 0 && f.ExecutorID == 0 {
+				answered = s.reactionTimes(int64(st.Answered), &allTime, buckets, answered)
+			}
 		}
 		err = r.tx.QueryRowContext(ctx, s.d.rebind(fmt.Sprintf(`SELECT %s AS d FROM %s WHERE %s AND i.first_reaction_at IS NOT NULL AND %s
 			ORDER BY d LIMIT 1 OFFSET %d`, d, answered, cond, rng, within)), append(append([]any{}, args...), rargs...)...).Scan(&v)

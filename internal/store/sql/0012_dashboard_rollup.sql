@@ -8,8 +8,10 @@ CREATE INDEX incidents_dash_pending ON incidents(created_at) WHERE dash_state > 
 -- is still ahead: these cover that count (closed incidents have no due_at, answered ones need no reaction).
 CREATE INDEX incidents_due_ahead ON incidents(due_at, created_at, territory_id, category_id, executor_id, status) WHERE due_at IS NOT NULL;
 CREATE INDEX incidents_reaction_ahead ON incidents(reaction_due, created_at, territory_id, category_id, executor_id, status, first_reaction_at) WHERE first_reaction_at IS NULL;
--- Medians: readers read the reaction times of a period that fall in the histogram buckets holding them.
+-- Medians: readers read the reaction times of a period that fall in the histogram buckets holding them, by
+-- the period (a short one) or by the reaction time (a long one: only the needed buckets' entries are visited).
 CREATE INDEX incidents_answered ON incidents(created_at, first_reaction_at, territory_id, category_id, executor_id, status) WHERE first_reaction_at IS NOT NULL;
+CREATE INDEX incidents_reaction_time ON incidents((first_reaction_at - created_at), created_at, territory_id, category_id, executor_id, status) WHERE first_reaction_at IS NOT NULL;
 -- The rollup's day boundaries: the offset from UTC of the region's time zone, fixed at the first fold.
 CREATE TABLE dash_meta (
 	id INTEGER PRIMARY KEY,
