@@ -847,8 +847,9 @@ func (s *Store) rollupFigures(ctx context.Context, r *rollupRead, f DashboardFil
 	now := ms(f.Now)
 	ahead := floorDiv(now+r.off, dayMS) + 1
 	aheadMS := ahead*dayMS - r.off
+	// The region's histogram of all time, for the medians' choice of index; then per breakdown its grain.
+	sels := []grainSel{{grain: gRegion, allTime: true}}
 	feeds := map[int8][]int{} // grain → indexes into dims
-	sels := []grainSel{{grain: gRegion, allTime: true}} // for the medians' choice of index
 	var allTime rvec
 	for i, by := range dims {
 		g := grainOf[by]
