@@ -33,11 +33,6 @@ var benchWords = strings.Fields(`отопление батарея холодн�
 	тротуар остановка автобус снег наледь двор уборка мусор контейнер площадка освещение фонарь темно школа
 	поликлиника запись врач очередь лифт сломан неделю жильцы просим помочь улица дом квартира подвал`)
 
-// newBenchEnv is newBenchEnvOn over a SQLite file.
-func newBenchEnv(b *testing.B, n int) *benchEnv {
-	return newBenchEnvOn(b, n, storetest.OpenSQLiteFile)
-}
-
 // cpuTime is the user and system CPU time the process has used: steadier than wall time on a shared machine
 // (page benchmarks report it per op as cpu-ns/op; on PostgreSQL the server's own is not in it).
 func cpuTime() time.Duration {

@@ -366,9 +366,15 @@ func TestDeskAcceptAndDecline(t *testing.T) {
 }
 
 // BenchmarkDeskPages renders the desk, the editor and the moderation queue through the whole handler at
-// 100,000 incidents, 2,000 of them handed to the demo executor's organisation and 30 answers waiting for review.
+// 100,000 incidents, 2,000 of them handed to the demo executor's organisation and 30 answers waiting for review,
+// on every backend of benchBackends.
 func BenchmarkDeskPages(b *testing.B) {
-	e := newBenchEnv(b, 100_000)
+	for _, be := range benchBackends(b) {
+		b.Run(be.Name, func(b *testing.B) { benchDeskPages(b, newBenchEnvOn(b, 100_000, be.Open)) })
+	}
+}
+
+func benchDeskPages(b *testing.B, e *benchEnv) {
 	ctx := context.Background()
 	svc := e.srv.svc
 	ex, _, err := e.st.UserByLogin(ctx, deskLogin)
@@ -436,6 +442,7 @@ func BenchmarkDeskPages(b *testing.B) {
 			}
 			e.srv.ServeHTTP(httptest.NewRecorder(), req) // warm the reference data
 			b.ReportAllocs()
+			cpu0 := cpuTime()
 			for b.Loop() {
 				rec := httptest.NewRecorder()
 				e.srv.ServeHTTP(rec, req)
@@ -443,6 +450,7 @@ func BenchmarkDeskPages(b *testing.B) {
 					b.Fatalf("%s: %d", p.path, rec.Code)
 				}
 			}
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }

@@ -613,9 +613,14 @@ var (
 )
 
 // BenchmarkOperatorPages renders the operator's pages through the whole handler (headers, session look-up,
-// queries, template) at 100,000 incidents, signed in as the demo operator.
+// queries, template) at 100,000 incidents, signed in as the demo operator, on every backend of benchBackends.
 func BenchmarkOperatorPages(b *testing.B) {
-	e := newBenchEnv(b, 100_000)
+	for _, be := range benchBackends(b) {
+		b.Run(be.Name, func(b *testing.B) { benchOperatorPages(b, newBenchEnvOn(b, 100_000, be.Open)) })
+	}
+}
+
+func benchOperatorPages(b *testing.B, e *benchEnv) {
 	ctx := context.Background()
 	u, _, err := e.st.UserByLogin(ctx, "operator")
 	if err != nil {
@@ -648,6 +653,7 @@ func BenchmarkOperatorPages(b *testing.B) {
 			}
 			e.srv.ServeHTTP(httptest.NewRecorder(), req) // warm the reference data
 			b.ReportAllocs()
+			cpu0 := cpuTime()
 			for b.Loop() {
 				rec := httptest.NewRecorder()
 				e.srv.ServeHTTP(rec, req)
@@ -655,6 +661,7 @@ func BenchmarkOperatorPages(b *testing.B) {
 					b.Fatalf("%s: %d", p.path, rec.Code)
 				}
 			}
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }
