@@ -215,13 +215,18 @@ func (em *ExecutorModel) ranked(scores []float64) []ExecutorScore {
 			out = append(out, ExecutorScore{Executor: em.execs[e], P: p})
 		}
 	}
+	sortScores(out)
+	return out
+}
+
+// sortScores orders executors by probability, highest first, ties by name.
+func sortScores(out []ExecutorScore) {
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].P != out[j].P {
 			return out[i].P > out[j].P
 		}
 		return out[i].Executor < out[j].Executor
 	})
-	return out
 }
 
 // Router routes a message to an executor organisation from its text and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -147,5 +148,84 @@ func TestRouter(t *testing.T) {
 	}
 	if got := NewRouter(m, LearnExecutors(nil, 0)).Route("north", "яма"); len(got) != 0 {
 		t.Errorf("no history routed to %v", got)
+	}
+}
+
+func TestKindMap(t *testing.T) {
+	km := LearnKindMap([]RoutingExample{
+		{District: "Невский", Executor: "СПб ГКУ ЖА Невского района"},
+		{District: "Невский", Executor: "СПб ГБУ «Ленсвет»"},
+		{District: "Выборгский", Executor: "СПб ГКУ ЖА Выборгского района"},
+	})
+	tests := []struct{ kind, district, want string }{
+		{"СПб ГКУ ЖА {район} района", "Невский", "СПб ГКУ ЖА Невского района"},
+		{"СПб ГКУ ЖА {район} района", "Выборгский", "СПб ГКУ ЖА Выборгского района"},
+		{"СПб ГКУ ЖА {район} района", "Кировский", ""},
+		{"СПб ГБУ «Ленсвет»", "Кировский", "СПб ГБУ «Ленсвет»"},
+	}
+	for _, tt := range tests {
+		if got := km.Executor(tt.kind, tt.district); got != tt.want {
+			t.Errorf("Executor(%q, %q) = %q, want %q", tt.kind, tt.district, got, tt.want)
+		}
+	}
+}
+
+func TestMixedRouter(t *testing.T) {
+	ctx := context.Background()
+	labels := trainToy(t)
+	// One topic label, "trash", that two kinds of organisation answer:
+	// the housing agency for yards, the district administration for
+	// streets. The rules alone send every trash message to the agency;
+	// the kind classifier learns the difference from the texts.
+	yard := []string{"мусор во дворе", "во дворе свалка мусора", "мешки с мусором у подъезда во дворе", "двор завален мусором"}
+	street := []string{"мусор на улице у остановки", "на тротуаре вдоль улицы мусор", "улица в мусоре у остановки", "мусор на остановке"}
+	var hist []RoutingExample
+	var kindEx []Example
+	for _, d := range []string{"Невский", "Выборгский"} {
+		agency := "СПб ГКУ ЖА " + strings.TrimSuffix(d, "ий") + "ого района"
+		admin := "Администрация " + strings.TrimSuffix(d, "ий") + "ого района"
+		for i := 0; i < 3; i++ {
+			for _, s := range yard {
+				hist = append(hist, RoutingExample{District: d, Label: "trash", Executor: agency})
+				kindEx = append(kindEx, KindExample(d, s, agency))
+			}
+			for _, s := range street[:3] {
+				hist = append(hist, RoutingExample{District: d, Label: "trash", Executor: admin})
+				kindEx = append(kindEx, KindExample(d, s, admin))
+			}
+			hist = append(hist, RoutingExample{District: d, Label: "heat", Executor: agency})
+			kindEx = append(kindEx, KindExample(d, "батареи холодные", agency))
+		}
+	}
+	kinds, err := Train(ctx, kindEx, TrainOptions{
+		Features: FeatureConfig{Bits: 14, WordNgrams: 2, MinN: 3, MaxN: 5},
+		Epochs:   30, LearningRate: 0.3, Threads: 1, CalibrationFraction: -1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	router := NewRouter(labels, LearnExecutors(hist, 0))
+	mixed := NewMixedRouter(router, kinds, LearnKindMap(hist), 0)
+	text := "мусор на улице у остановки не убирают"
+	if got := router.Route("Невский", text); got[0].Executor != "СПб ГКУ ЖА Невского района" {
+		t.Fatalf("rules alone: %v, want the agency first", got)
+	}
+	tests := []struct{ district, text, want string }{
+		{"Невский", text, "Администрация Невского района"},
+		{"Выборгский", text, "Администрация Выборгского района"},
+		{"Выборгский", "мусор во дворе у подъезда", "СПб ГКУ ЖА Выборгского района"},
+	}
+	for _, tt := range tests {
+		got := mixed.Route(tt.district, tt.text)
+		if len(got) == 0 || got[0].Executor != tt.want {
+			t.Errorf("Route(%q, %q) = %v, want %s first", tt.district, tt.text, got, tt.want)
+		}
+		sum := 0.0
+		for _, s := range got {
+			sum += s.P
+		}
+		if math.Abs(sum-1) > 1e-9 {
+			t.Errorf("Route(%q, %q): probabilities sum to %v", tt.district, tt.text, sum)
+		}
 	}
 }

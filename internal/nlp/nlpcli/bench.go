@@ -50,10 +50,15 @@ type SystemResult struct {
 // RoutingResult is the executor routing figure of the benchmark.
 type RoutingResult struct {
 	N int `json:"n"`
-	// Top1 routes with nlp.Router: a category + reason model trained on
-	// every training-part row gives P(label | text) over all labels, summed
-	// against the district × label rules learned from the same rows.
+	// Top1 routes with nlp.MixedRouter: Top1Router's scores multiplied by
+	// those of an executor-kind classifier over the district and the text
+	// (trained on the same rows), raised to nlp.DefaultKindWeight.
 	Top1 float64 `json:"top1"`
+	// Top1Router routes with nlp.Router alone: a category + reason model
+	// trained on every training-part row gives P(label | text) over all
+	// labels, summed against the district × label rules learned from the
+	// same rows.
+	Top1Router float64 `json:"top1_router"`
 	// Top1Dedup is Top1 counted once per distinct (normalised text,
 	// district) of the test part, against its most frequent executor.
 	Top1Dedup float64 `json:"top1_dedup"`
@@ -64,7 +69,7 @@ type RoutingResult struct {
 	Top1DistrictOnly float64 `json:"top1_district_only"`
 	// LabelAccuracy is the label model's top-1 accuracy on the test rows.
 	LabelAccuracy float64 `json:"label_accuracy"`
-	// TrainSeconds is the training time of the label model.
+	// TrainSeconds is the training time of the label and kind models.
 	TrainSeconds float64 `json:"train_seconds"`
 }
 
@@ -113,8 +118,9 @@ evaluates fastText (supervised -epoch 25 -lr 0.5 -wordNgrams 2 -minn 3
 classifier on it in one run, and prints accuracy, macro-F1, training time,
 predictions per second on one core and model size side by side, plus the
 top-1 accuracy of routing to the executor organisation from the text and
-the district (nlp.Router: a category + reason model over the text, summed
-against district × label rules learned from the training part's history).
+the district (nlp.MixedRouter: a category + reason model over the text,
+summed against district × label rules learned from the training part's
+history, times an executor-kind classifier over the district and the text).
 
 Flags:
 `)
@@ -210,7 +216,7 @@ Examples:
 
 	if !noRoute {
 		logf("маршрутизация…")
-		r, err := benchRouting(ctx, rows, routingOptions(tf.threads))
+		r, err := benchRouting(ctx, rows, routingOptions(tf.threads), kindOptions(tf.threads))
 		if err != nil {
 			return fmt.Errorf("bench: %w", err)
 		}
@@ -237,8 +243,10 @@ Examples:
 	}
 	if r := report.Routing; r != nil {
 		fmt.Fprintf(stdout, "\nмаршрутизация (executor_org по тексту и району), %d сообщений тестовой части:\n", r.N)
-		fmt.Fprintf(stdout, "  top-1 по тексту и району (рубрика+причина по тексту × район): %.4f (по одному на текст и район: %.4f; метка верна в %.4f; обучение %.1f с)\n",
-			r.Top1, r.Top1Dedup, r.LabelAccuracy, r.TrainSeconds)
+		fmt.Fprintf(stdout, "  top-1 по тексту и району (правила × вид исполнителя по тексту): %.4f (по одному на текст и район: %.4f; обучение %.1f с)\n",
+			r.Top1, r.Top1Dedup, r.TrainSeconds)
+		fmt.Fprintf(stdout, "  top-1 только правила (рубрика+причина по тексту × район):      %.4f (метка верна в %.4f)\n",
+			r.Top1Router, r.LabelAccuracy)
 		fmt.Fprintf(stdout, "  top-1 по верной рубрике+причине × район (потолок правил):       %.4f\n  top-1 только по району:                                         %.4f\n",
 			r.Top1GoldLabel, r.Top1DistrictOnly)
 	}
@@ -363,13 +371,22 @@ func routingOptions(threads int) nlp.TrainOptions {
 	return tf.options(126)
 }
 
-// benchRouting learns executor rules and a category + reason model from
-// the training part's history (every row, not deduplicated: the same text
-// goes to different executors in different districts, and routing is
-// scored per message) and scores top-1 on every test-part row.
-func benchRouting(ctx context.Context, rows []benchRow, opts nlp.TrainOptions) (RoutingResult, error) {
+// kindOptions are the executor-kind classifier's options for routing: as
+// routingOptions, with 10 passes (its 45 kinds would get 4).
+func kindOptions(threads int) nlp.TrainOptions {
+	o := routingOptions(threads)
+	o.Epochs = 10
+	return o
+}
+
+// benchRouting learns executor rules, a category + reason model and an
+// executor-kind model from the training part's history (every row, not
+// deduplicated: the same text goes to different executors in different
+// districts, and routing is scored per message) and scores top-1 on every
+// test-part row.
+func benchRouting(ctx context.Context, rows []benchRow, opts, kindOpts nlp.TrainOptions) (RoutingResult, error) {
 	var hist []nlp.RoutingExample
-	var train []nlp.Example
+	var train, kindTrain []nlp.Example
 	var testRows []benchRow
 	for _, r := range rows {
 		if nlp.IsTestKey(nlp.SplitKey(r.text)) {
@@ -378,6 +395,9 @@ func benchRouting(ctx context.Context, rows []benchRow, opts nlp.TrainOptions) (
 		}
 		hist = append(hist, nlp.RoutingExample{District: r.district, Label: r.pair, Executor: r.executor})
 		train = append(train, nlp.Example{Text: r.text, Label: r.pair})
+		if r.executor != "" {
+			kindTrain = append(kindTrain, nlp.KindExample(r.district, r.text, r.executor))
+		}
 	}
 	var res RoutingResult
 	start := time.Now()
@@ -385,10 +405,15 @@ func benchRouting(ctx context.Context, rows []benchRow, opts nlp.TrainOptions) (
 	if err != nil {
 		return res, err
 	}
+	kinds, err := nlp.Train(ctx, kindTrain, kindOpts)
+	if err != nil {
+		return res, err
+	}
 	res.TrainSeconds = time.Since(start).Seconds()
 	em := nlp.LearnExecutors(hist, 0)
 	router := nlp.NewRouter(m, em)
-	var hit, hitGold, hitD, hitLabel int
+	mixed := nlp.NewMixedRouter(router, kinds, nlp.LearnKindMap(hist), 0)
+	var hit, hitRouter, hitGold, hitD, hitLabel int
 	type group struct {
 		counts map[string]int
 		pred   string
@@ -399,11 +424,14 @@ func benchRouting(ctx context.Context, rows []benchRow, opts nlp.TrainOptions) (
 			return res, ctx.Err()
 		}
 		pred := ""
-		if got := router.Route(r.district, r.text); len(got) > 0 {
+		if got := mixed.Route(r.district, r.text); len(got) > 0 {
 			pred = got[0].Executor
 		}
 		if pred == r.executor {
 			hit++
+		}
+		if got := router.Route(r.district, r.text); len(got) > 0 && got[0].Executor == r.executor {
+			hitRouter++
 		}
 		k := [2]string{nlp.SplitKey(r.text), r.district}
 		g := groups[k]
@@ -426,6 +454,7 @@ func benchRouting(ctx context.Context, rows []benchRow, opts nlp.TrainOptions) (
 	if res.N > 0 {
 		n := float64(res.N)
 		res.Top1 = float64(hit) / n
+		res.Top1Router = float64(hitRouter) / n
 		res.Top1GoldLabel = float64(hitGold) / n
 		res.Top1DistrictOnly = float64(hitD) / n
 		res.LabelAccuracy = float64(hitLabel) / n

@@ -200,11 +200,12 @@ func TestRoutingOnRealData(t *testing.T) {
 		t.Fatalf("routing %+v, want 12460 test messages", r)
 	}
 	// The rules with the true label reach 0.83; from the text the label
-	// model is right for about 0.74 of the messages and routing reaches
-	// about 0.72 (issue 3 asks for 0.80, which this does not meet).
-	if r.Top1GoldLabel < 0.82 || r.Top1 < 0.70 || r.Top1 <= r.Top1DistrictOnly+0.15 {
-		t.Errorf("routing top-1 %.4f (gold label %.4f, district only %.4f)", r.Top1, r.Top1GoldLabel, r.Top1DistrictOnly)
+	// model is right for about 0.74 of the messages, the rules alone route
+	// about 0.72 and times the executor-kind classifier about 0.735 (issue
+	// 3 asks for 0.80, which this does not meet).
+	if r.Top1GoldLabel < 0.82 || r.Top1Router < 0.70 || r.Top1 < 0.725 || r.Top1 < r.Top1Router || r.Top1 <= r.Top1DistrictOnly+0.15 {
+		t.Errorf("routing top-1 %.4f (rules alone %.4f, gold label %.4f, district only %.4f)", r.Top1, r.Top1Router, r.Top1GoldLabel, r.Top1DistrictOnly)
 	}
-	t.Logf("routing top-1 %.4f, per text and district %.4f, gold label %.4f, district only %.4f",
-		r.Top1, r.Top1Dedup, r.Top1GoldLabel, r.Top1DistrictOnly)
+	t.Logf("routing top-1 %.4f, per text and district %.4f, rules alone %.4f, gold label %.4f, district only %.4f",
+		r.Top1, r.Top1Dedup, r.Top1Router, r.Top1GoldLabel, r.Top1DistrictOnly)
 }
