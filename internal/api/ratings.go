@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -148,6 +149,11 @@ func (s *server) getRatingLink(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if wantsPage(r) {
+		// A resident's browser followed the link: the web interface's rating page has the form.
+		http.Redirect(w, r, workflow.RatePagePath+tok, http.StatusSeeOther)
+		return
+	}
 	ans, err := s.svc.Store().Answer(ctx, rt.AnswerID)
 	if err != nil {
 		s.fail(w, r, err)
@@ -163,6 +169,13 @@ func (s *server) getRatingLink(w http.ResponseWriter, r *http.Request) {
 		out.Rating = &PublicRatingView{Score: rt.Score, Solved: rt.Solved, RatedAt: rt.RatedAt}
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// wantsPage reports whether the client asks for a web page rather than JSON (a browser's Accept header names
+// text/html and not application/json).
+func wantsPage(r *http.Request) bool {
+	accept := r.Header.Get("Accept")
+	return strings.Contains(accept, "text/html") && !strings.Contains(accept, "application/json")
 }
 
 // postRating serves POST /r/{token} (public): a resident's verdict, once per link, limited per client address.

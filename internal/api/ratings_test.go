@@ -97,6 +97,13 @@ func TestResidentRating(t *testing.T) {
 		if r.header.Get("Cache-Control") != "no-store" {
 			t.Fatalf("Cache-Control %q", r.header.Get("Cache-Control"))
 		}
+		// A browser following the same link is sent to the web interface's rating page.
+		page := httptest.NewRequest("GET", link, nil)
+		page.RemoteAddr = addr
+		page.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+		if rec := newRecorder(e, page); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != workflow.RatePagePath+tok {
+			t.Fatalf("a browser got %d → %q", rec.Code, rec.Header().Get("Location"))
+		}
 
 		// Bad verdicts change nothing.
 		before := e.snapshot(t, id)

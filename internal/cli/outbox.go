@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/otklik/otklik/internal/connector/telegram"
@@ -35,7 +36,7 @@ func (f *outboxFlags) register(fs *flag.FlagSet, io IO) {
 	fs.StringVar(&f.notifyBot, "notify-telegram-token", envOr(io, "OTKLIK_NOTIFY_TELEGRAM_TOKEN", ""), "bot token for Telegram notifications to staff (env OTKLIK_NOTIFY_TELEGRAM_TOKEN)")
 	fs.StringVar(&f.webhookURL, "webhook-url", envOr(io, "OTKLIK_WEBHOOK_URL", ""), "outgoing webhook for events (env OTKLIK_WEBHOOK_URL)")
 	fs.StringVar(&f.webhookSecret, "webhook-secret", envOr(io, "OTKLIK_WEBHOOK_SECRET", ""), "HMAC key of the outgoing webhook (env OTKLIK_WEBHOOK_SECRET)")
-	fs.StringVar(&f.publicURL, "public-url", envOr(io, "OTKLIK_PUBLIC_URL", ""), "public address of this server, for links in notifications (env OTKLIK_PUBLIC_URL)")
+	fs.StringVar(&f.publicURL, "public-url", envOr(io, "OTKLIK_PUBLIC_URL", ""), "public address of this server, for links in notifications and the invitation to rate under answers posted to VK and Telegram (env OTKLIK_PUBLIC_URL)")
 	fs.IntVar(&f.workers, "outbox-workers", 4, "concurrent outbound jobs")
 }
 
@@ -52,6 +53,16 @@ func (f *outboxFlags) validate() error {
 	return nil
 }
 
+// RateLink makes the public address of a resident's rating link on the server at publicURL, or is nil when the
+// address is not known (answers then go out without the invitation to rate).
+func RateLink(publicURL string) func(token string) string {
+	base := strings.TrimRight(publicURL, "/")
+	if base == "" {
+		return nil
+	}
+	return func(token string) string { return base + workflow.RatePagePath + token }
+}
+
 // startOutbox runs the outbox runner and the notification dispatcher until ctx ends; the returned channel
 // closes when both have stopped.
 func startOutbox(ctx context.Context, st *store.Store, svc *workflow.Service, f outboxFlags, log *slog.Logger) (<-chan struct{}, error) {
@@ -65,9 +76,10 @@ func startOutbox(ctx context.Context, st *store.Store, svc *workflow.Service, f 
 		nh.Bot = &telegram.Client{Token: f.notifyBot, HTTP: &http.Client{Timeout: 20 * time.Second}}
 	}
 	handlers := map[string]outbox.Handler{
-		outbox.KindPublish: &outbox.PublishHandler{Publisher: svc, Resolve: &outbox.SourceDestinations{Store: st}, Fallback: outbox.Local{}},
-		outbox.KindNotify:  nh,
-		outbox.KindDigest:  disp.DigestHandler(),
+		outbox.KindPublish: &outbox.PublishHandler{Publisher: svc, Resolve: &outbox.SourceDestinations{Store: st}, Fallback: outbox.Local{},
+			RateLink: RateLink(f.publicURL)},
+		outbox.KindNotify: nh,
+		outbox.KindDigest: disp.DigestHandler(),
 	}
 	if f.webhookURL != "" {
 		handlers[outbox.KindWebhook] = &outbox.WebhookHandler{URL: f.webhookURL, Secret: []byte(f.webhookSecret)}

@@ -21,7 +21,9 @@ import (
 // already published with the same external id (a crash between the call and the job's completion), and must then
 // get nil.
 type Publisher interface {
-	Published(ctx context.Context, answerID int64, externalID string) error
+	// rateToken is the token of the resident's rating link chosen when the job was made ("" in jobs made before
+	// tokens were: the workflow then makes one).
+	Published(ctx context.Context, answerID int64, externalID, rateToken string) error
 	PublishFailed(ctx context.Context, answerID int64, cause error) error
 }
 
@@ -35,17 +37,20 @@ type PublishPayload struct {
 	ThreadID   string `json:"thread_id"`
 	ReplyTo    string `json:"reply_to,omitempty"`
 	Text       string `json:"text"`
+	// RateToken is the token of the resident's rating link (workflow.RatePath + token), chosen at approval so the
+	// link can go out with the answer; the rating itself opens when the answer is published.
+	RateToken string `json:"rate_token,omitempty"`
 }
 
 // PublishKey is the idempotency key of the publication of an answer.
 func PublishKey(answerID int64) string { return "publish:answer:" + strconv.FormatInt(answerID, 10) }
 
 // PublishJob builds the job that publishes an approved answer as the reply to the resident's message msg (the
-// incident's first message from a source that can be answered). The workflow enqueues it with
-// tx.EnqueueJob in the transaction that approves the answer.
-func PublishJob(ans model.Answer, msg model.Message) (store.Job, error) {
+// incident's first message from a source that can be answered), with the token of its rating link. The workflow
+// enqueues it with tx.EnqueueJob in the transaction that approves the answer.
+func PublishJob(ans model.Answer, msg model.Message, rateToken string) (store.Job, error) {
 	p, err := json.Marshal(PublishPayload{AnswerID: ans.ID, IncidentID: ans.IncidentID, Source: msg.Source,
-		ExternalID: msg.ExternalID, ThreadID: msg.ThreadID, ReplyTo: msg.ReplyTo, Text: ans.Text})
+		ExternalID: msg.ExternalID, ThreadID: msg.ThreadID, ReplyTo: msg.ReplyTo, Text: ans.Text, RateToken: rateToken})
 	if err != nil {
 		return store.Job{}, fmt.Errorf("outbox: publish payload: %w", err)
 	}
@@ -72,6 +77,19 @@ type PublishHandler struct {
 	// Fallback takes answers to sources with no destination of their own (the reception, imports): Local{}
 	// publishes them in place. nil makes such a job fail permanently.
 	Fallback Destination
+	// RateLink, when set, turns a rating token into the public address of the resident's rating page; answers
+	// posted to a social network then end with an invitation to rate them (RateInvitation). Answers the Fallback
+	// takes are not changed: the reception's resident rates on the tracking page.
+	RateLink func(token string) string
+}
+
+// RateInvitation is the line that ends an answer posted to a social network when the server knows its public
+// address: residents who wrote in VK or Telegram rate the answer there.
+const RateInvitation = "Оцените, пожалуйста, ответ: "
+
+// withRateLink appends the invitation to rate to an answer's text.
+func withRateLink(text, link string) string {
+	return strings.TrimRight(text, " \n\t") + "\n\n" + RateInvitation + link
 }
 
 const postedPrefix = "posted:"
@@ -91,6 +109,9 @@ func (h *PublishHandler) Handle(ctx context.Context, run *Run) (string, error) {
 				return "", err
 			}
 		}
+		if found && h.RateLink != nil && p.RateToken != "" {
+			p.Text = withRateLink(p.Text, h.RateLink(p.RateToken))
+		}
 		if !found && h.Fallback != nil {
 			dest, found = h.Fallback, true
 		}
@@ -105,7 +126,7 @@ func (h *PublishHandler) Handle(ctx context.Context, run *Run) (string, error) {
 			return "", err
 		}
 	}
-	if err := h.Publisher.Published(ctx, p.AnswerID, ext); err != nil {
+	if err := h.Publisher.Published(ctx, p.AnswerID, ext, p.RateToken); err != nil {
 		return "", fmt.Errorf("outbox: record publication of answer %d: %w", p.AnswerID, err)
 	}
 	return ext, nil

@@ -34,8 +34,8 @@ type workflowPublisher struct {
 	st  *store.Store
 }
 
-func (p workflowPublisher) Published(ctx context.Context, answerID int64, externalID string) error {
-	_, err := p.svc.AnswerAct(ctx, model.SystemActor(), answerID, model.AnsPublish, workflow.AnswerArgs{ExternalID: externalID})
+func (p workflowPublisher) Published(ctx context.Context, answerID int64, externalID, rateToken string) error {
+	_, err := p.svc.AnswerAct(ctx, model.SystemActor(), answerID, model.AnsPublish, workflow.AnswerArgs{ExternalID: externalID, RateToken: rateToken})
 	if errors.Is(err, model.ErrConflict) {
 		if a, gerr := p.st.Answer(ctx, answerID); gerr == nil && a.State == model.AnswerPublished && a.ExternalID == externalID {
 			return nil
@@ -126,7 +126,7 @@ func (e *env) approved(t *testing.T, msg model.Message, text string) model.Answe
 	if err != nil {
 		t.Fatal(err)
 	}
-	job, err := outbox.PublishJob(a, stored)
+	job, err := outbox.PublishJob(a, stored, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -404,6 +404,60 @@ func TestPublishTelegram(t *testing.T) {
 		dead, _ := st.DeadJobs(ctx, 10)
 		if len(dead) != 2 {
 			t.Errorf("%d dead jobs for the centre, want 2", len(dead))
+		}
+	})
+}
+
+// recordingDest remembers what it was asked to post, by answer.
+type recordingDest struct {
+	mu    sync.Mutex
+	texts map[int64]string
+}
+
+func (d *recordingDest) Post(_ context.Context, _ *outbox.Run, p outbox.PublishPayload, _ string) (string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.texts[p.AnswerID] = p.Text
+	return fmt.Sprintf("posted-%d", p.AnswerID), nil
+}
+
+// TestPublishInvitesToRate: an answer posted to a social network ends with the link to its rating page, whose
+// token is the one the rating opens with; an answer published in place (the reception's) is posted as written.
+func TestPublishInvitesToRate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := newEnv(t, st)
+		vkAns := e.approved(t, model.Message{Source: "vk", ExternalID: "wall-77_12_301", ThreadID: "wall:-77_12", ReplyTo: "301",
+			Text: "Нет отопления в доме 3 по улице Байкальской", Category: "zhkh.heating", Territory: "25701000"},
+			"Здравствуйте! Аварийная бригада выедет к дому 3 сегодня до 18:00.")
+		recAns := e.approved(t, model.Message{Source: "reception", ExternalID: "reception-1",
+			Text: "Нет отопления в доме 5 по улице Байкальской", Category: "zhkh.heating", Territory: "25701000"},
+			"Здравствуйте! Подачу тепла в дом 5 восстановили сегодня в 14:00.")
+		social, local := &recordingDest{texts: map[int64]string{}}, &recordingDest{texts: map[int64]string{}}
+		r := &outbox.Runner{Store: st, Workers: 1, Clock: e.clock, Logger: quiet, Handlers: map[string]outbox.Handler{
+			outbox.KindPublish: &outbox.PublishHandler{Publisher: e.svc, Destinations: map[string]outbox.Destination{"vk": social},
+				Fallback: local, RateLink: func(tok string) string { return "https://otklik.example/rate/" + tok }}}}
+		if _, err := r.Drain(ctx, 10); err != nil {
+			t.Fatal(err)
+		}
+		ratings, err := st.RatingsOfIncident(ctx, vkAns.IncidentID)
+		if err != nil || len(ratings) != 1 {
+			t.Fatalf("ratings of the VK incident: %+v, %v", ratings, err)
+		}
+		want := vkAns.Text + "\n\n" + outbox.RateInvitation + "https://otklik.example/rate/" + ratings[0].Token
+		if got := social.texts[vkAns.ID]; got != want {
+			t.Errorf("posted to VK:\n%q\nwant\n%q", got, want)
+		}
+		if !workflow.ValidRateToken(ratings[0].Token) {
+			t.Errorf("rating token %q", ratings[0].Token)
+		}
+		if got := local.texts[recAns.ID]; got != recAns.Text {
+			t.Errorf("published in place: %q, want the answer as written", got)
+		}
+		for _, a := range []model.Answer{vkAns, recAns} {
+			if got, err := st.Answer(ctx, a.ID); err != nil || got.State != model.AnswerPublished {
+				t.Errorf("answer %d: %s, %v", a.ID, got.State, err)
+			}
 		}
 	})
 }

@@ -15,14 +15,17 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/outbox"
+	"github.com/otklik/otklik/internal/workflow"
 )
 
 // The whole path, end to end, through the real product: a resident writes through the reception and another
 // comments on the community's VK wall (the real Callback API hook); the operator sees both arrive in the triage
 // queue, sets a category and assigns them; the executor accepts them, answers one in the editor watching the
 // grades and the formal-reply warning follow the text, the moderator returns it with a comment, the executor
-// fixes it, the moderator approves it and the outbox posts it to VK (a fake VK API that speaks VK's wire format);
-// the reception answer is published in place; the resident reads it on the tracking page and rates it; and the
+// fixes it, the moderator approves it and the outbox posts it to VK (a fake VK API that speaks VK's wire format)
+// with the invitation to rate; the reception answer is published in place; the reception's resident reads it on
+// the tracking page and rates it, the VK resident follows the link under the reply and rates theirs; and the
 // supervisor's dashboard counts it all.
 func TestBrowserWholePath(t *testing.T) {
 	a := startApp(t)
@@ -297,7 +300,7 @@ func TestBrowserWholePath(t *testing.T) {
 	}
 	c := calls[0]
 	want := map[string]string{"owner_id": strconv.FormatInt(owner, 10), "post_id": strconv.Itoa(postID),
-		"reply_to_comment": strconv.Itoa(commentID), "message": fixed, "access_token": a.VKSrc.Config.Token,
+		"reply_to_comment": strconv.Itoa(commentID), "access_token": a.VKSrc.Config.Token,
 		"from_group": strconv.FormatInt(a.VKSrc.Config.GroupID, 10)}
 	if c.Method != "wall.createComment" || !strings.HasPrefix(c.ContentType, "application/x-www-form-urlencoded") {
 		t.Fatalf("VK call %s with %s", c.Method, c.ContentType)
@@ -306,6 +309,12 @@ func TestBrowserWholePath(t *testing.T) {
 		if got := c.Params.Get(k); got != v {
 			t.Errorf("wall.createComment %s = %q, want %q", k, got, v)
 		}
+	}
+	// The reply is the approved text and the invitation to rate it, with the link to the rating page.
+	vkReply := c.Params.Get("message")
+	vkText, rateLink, found := strings.Cut(vkReply, "\n\n"+outbox.RateInvitation)
+	if !found || vkText != fixed || !strings.HasPrefix(rateLink, a.URL+workflow.RatePagePath) {
+		t.Fatalf("wall.createComment message %q: want the answer, then the invitation to rate", vkReply)
 	}
 	if c.Params.Get("guid") == "" || c.Params.Get("v") == "" {
 		t.Errorf("wall.createComment without guid or v: %v", c.Params)
@@ -344,6 +353,25 @@ func TestBrowserWholePath(t *testing.T) {
 		t.Fatalf("after rating: %q", got)
 	}
 	res.screenshot("tracking-rated")
+
+	// 9b. The resident who wrote on the VK wall follows the link under the reply and rates the answer too.
+	vkRes := a.newBrowser(t)
+	vkRes.open(strings.TrimPrefix(rateLink, a.URL))
+	vkRes.waitVisible(fmt.Sprintf("#answer-%d", vkAns.ID))
+	if got := vkRes.text(fmt.Sprintf("#answer-%d p:not(.meta)", vkAns.ID)); got != fixed {
+		t.Fatalf("the rating page shows %q", got)
+	}
+	if got := vkRes.text("main"); strings.Contains(got, "Сибирских Партизан у дома 14 уже неделю") {
+		t.Fatal("the rating page shows the resident's own words")
+	}
+	vkRes.screenshot("rate-vk")
+	vkRes.click("input[name=score][value='5']")
+	vkRes.click("input[name=solved][value=yes]")
+	vkRes.click("form[action^='/rate/'] button[type=submit]")
+	vkRes.waitVisible(".success")
+	if got := vkRes.text("main"); !strings.Contains(got, "Ваша оценка: 5 из 5") {
+		t.Fatalf("after rating on the rating page: %q", got)
+	}
 
 	// 10. The supervisor's dashboard counts the two new appeals, the two answers and the rating.
 	sup.open("/dashboard?period=week")

@@ -229,10 +229,18 @@ func startApp(t *testing.T) *app {
 	go func() { pipe.Run(runCtx); close(done) }()
 	t.Cleanup(func() { stop(); <-done })
 
-	// The outbox, as serve's startOutbox builds it: every VK source with a token publishes through the VK API at
-	// its api_base; the rest (the reception, the demo's imports) are published in place.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+
+	// The outbox, as serve's startOutbox builds it with --public-url: every VK source with a token publishes through
+	// the VK API at its api_base, with the invitation to rate; the rest (the reception, the demo's imports) are
+	// published in place.
 	runner := &outbox.Runner{Store: st, Workers: 2, Poll: 100 * time.Millisecond, Logger: log, Handlers: map[string]outbox.Handler{
-		outbox.KindPublish: &outbox.PublishHandler{Publisher: svc, Resolve: &outbox.SourceDestinations{Store: st}, Fallback: outbox.Local{}},
+		outbox.KindPublish: &outbox.PublishHandler{Publisher: svc, Resolve: &outbox.SourceDestinations{Store: st}, Fallback: outbox.Local{},
+			RateLink: func(tok string) string { return base + workflow.RatePagePath + tok }},
 	}}
 	outCtx, stopOutbox := context.WithCancel(ctx)
 	outDone := make(chan struct{})
@@ -247,14 +255,10 @@ func startApp(t *testing.T) *app {
 		mux.Handle(p, apiH)
 	}
 	mux.Handle("/", w)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
-	a := &app{URL: "http://" + ln.Addr().String(), Store: st, Svc: svc, Pipe: pipe, Web: w, VK: vkAPI, VKSrc: vkSrc, Outbox: runner,
+	a := &app{URL: base, Store: st, Svc: svc, Pipe: pipe, Web: w, VK: vkAPI, VKSrc: vkSrc, Outbox: runner,
 		Shots: screenshotDir(t)}
 	t.Logf("screenshots: %s", a.Shots)
 	return a

@@ -12,6 +12,7 @@ func allPages() []Page {
 	var p []Page
 	p = append(p, corePages...)
 	p = append(p, receptionPages...)
+	p = append(p, ratePages...)
 	p = append(p, operatorPages...)
 	p = append(p, deskPages...)
 	p = append(p, dashboardPages...)

@@ -21,7 +21,6 @@ import (
 	"github.com/otklik/otklik/internal/auth"
 	"github.com/otklik/otklik/internal/model"
 	"github.com/otklik/otklik/internal/store"
-	"github.com/otklik/otklik/internal/workflow"
 )
 
 // Reception limits.
@@ -439,8 +438,10 @@ type trackAnswer struct {
 	Text      string
 	Published *time.Time
 	CanRate   bool
-	Score     int    // the resident's score once rated
-	Solved    string // "yes" or "no" once rated
+	// RateAction is where the rating form posts: the tracking page's rate action, or the rating page itself.
+	RateAction string
+	Score      int    // the resident's score once rated
+	Solved     string // "yes" or "no" once rated
 }
 
 // trackedIncident resolves a tracking token to its incident (following merges) and the resident's message.
@@ -452,11 +453,17 @@ func (s *Server) trackedIncident(ctx context.Context, token string) (store.Recep
 	if err != nil {
 		return l, model.Incident{}, err
 	}
-	inc, err := s.st.IncidentAt(ctx, l.IncidentID, s.now())
+	inc, err := s.followMerges(ctx, l.IncidentID)
+	return l, inc, err
+}
+
+// followMerges returns the incident, or the one it was merged into (a few hops at most).
+func (s *Server) followMerges(ctx context.Context, id int64) (model.Incident, error) {
+	inc, err := s.st.IncidentAt(ctx, id, s.now())
 	for hops := 0; err == nil && inc.Status == model.StatusMerged && inc.MergedInto != 0 && hops < 8; hops++ {
 		inc, err = s.st.IncidentAt(ctx, inc.MergedInto, s.now())
 	}
-	return l, inc, err
+	return inc, err
 }
 
 // ratings maps the incident's published answers to their rating links (one query).
@@ -489,20 +496,9 @@ func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, status int,
 	if v.Number == "" {
 		v.Number = l.Number
 	}
-	refs, err := s.svc.Refs(ctx)
-	if err != nil {
+	if err := s.describeTracked(ctx, r, inc, &v); err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	lang := stateOf(r).lang
-	if c, ok := refs.CategoryByID(inc.CategoryID); ok {
-		v.Category = c.Name
-		if lang == "en" && c.NameEn != "" {
-			v.Category = c.NameEn
-		}
-	}
-	if t, ok := refs.TerritoryByID(inc.TerritoryID); ok {
-		v.Territory = t.Name
 	}
 	msgs, err := s.st.Messages(ctx, inc.ID)
 	if err != nil {
@@ -528,21 +524,43 @@ func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, status int,
 		if a.State != model.AnswerPublished {
 			continue
 		}
-		ta := trackAnswer{ID: a.ID, Kind: a.Kind, Text: a.Text, Published: a.PublishedAt}
+		ta := trackAnswer{ID: a.ID, Kind: a.Kind, Text: a.Text, Published: a.PublishedAt, RateAction: trackPath(token) + "/rate"}
 		if rt, ok := ratings[a.ID]; ok {
-			switch {
-			case rt.RatedAt == nil:
-				ta.CanRate = true
-			default:
-				ta.Score = rt.Score
-				if rt.Solved != nil {
-					ta.Solved = map[bool]string{true: "yes", false: "no"}[*rt.Solved]
-				}
-			}
+			ta.rating(rt)
 		}
 		v.Answers = append(v.Answers, ta)
 	}
 	s.render(w, r, status, "track.html", "track.title", v)
+}
+
+// describeTracked fills in the incident's category (in the reader's language) and territory.
+func (s *Server) describeTracked(ctx context.Context, r *http.Request, inc model.Incident, v *trackView) error {
+	refs, err := s.svc.Refs(ctx)
+	if err != nil {
+		return err
+	}
+	if c, ok := refs.CategoryByID(inc.CategoryID); ok {
+		v.Category = c.Name
+		if stateOf(r).lang == "en" && c.NameEn != "" {
+			v.Category = c.NameEn
+		}
+	}
+	if t, ok := refs.TerritoryByID(inc.TerritoryID); ok {
+		v.Territory = t.Name
+	}
+	return nil
+}
+
+// rating shows the link's state: the form while unrated, the resident's verdict after.
+func (ta *trackAnswer) rating(rt store.Rating) {
+	if rt.RatedAt == nil {
+		ta.CanRate = true
+		return
+	}
+	ta.Score = rt.Score
+	if rt.Solved != nil {
+		ta.Solved = map[bool]string{true: "yes", false: "no"}[*rt.Solved]
+	}
 }
 
 // trackRate records the resident's rating of one of the answers on the tracking page.
@@ -565,25 +583,7 @@ func (s *Server) trackRate(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
-	score, _ := strconv.Atoi(r.PostFormValue("score"))
-	var solved *bool
-	switch r.PostFormValue("solved") {
-	case "yes":
-		solved = new(bool)
-		*solved = true
-	case "no":
-		solved = new(bool)
-	}
-	_, err = s.svc.Rate(ctx, rt.Token, workflow.RateInput{Score: score, Solved: solved, Comment: strings.TrimSpace(r.PostFormValue("comment"))})
-	switch {
-	case errors.Is(err, model.ErrInvalid):
-		s.renderTrack(w, r, http.StatusUnprocessableEntity, false, "track.err.rating")
-		return
-	case errors.Is(err, model.ErrConflict):
-		s.renderTrack(w, r, http.StatusConflict, false, "track.err.rated")
-		return
-	case err != nil:
-		s.fail(w, r, err)
+	if !s.rate(w, r, rt.Token, s.renderTrack) {
 		return
 	}
 	http.Redirect(w, r, trackPath(token)+"?rated=1", http.StatusSeeOther)

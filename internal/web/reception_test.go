@@ -260,7 +260,7 @@ func TestReceptionSubmitTrackAndRate(t *testing.T) {
 	if _, err := e.svc.AnswerAct(ctx, users["moderator"], a.ID, model.AnsApprove, workflow.AnswerArgs{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.Published(ctx, a.ID, "local-1"); err != nil {
+	if err := e.svc.Published(ctx, a.ID, "local-1", ""); err != nil {
 		t.Fatal(err)
 	}
 	page = resident.get(link[1])

@@ -100,8 +100,25 @@ func newToken() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// RatePath is where a resident rates a published answer: RatePath + token.
+// ValidRateToken reports whether token has the shape newToken gives: 16 characters of unpadded URL-safe base64.
+func ValidRateToken(token string) bool {
+	if len(token) != 16 {
+		return false
+	}
+	for _, c := range []byte(token) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// RatePath is where a resident rates a published answer through the REST API: RatePath + token.
 const RatePath = "/r/"
+
+// RatePagePath is the web interface's rating page of the same link, RatePagePath + token: the address residents
+// who wrote in VK or Telegram get under the published answer; the API sends browsers from RatePath there.
+const RatePagePath = "/rate/"
 
 // RateInput is a resident's verdict.
 type RateInput struct {

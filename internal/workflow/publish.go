@@ -22,7 +22,11 @@ func (s *Service) enqueuePublish(ctx context.Context, tx *store.Tx, ans model.An
 	if len(msgs) > 0 {
 		msg = msgs[0]
 	}
-	job, err := outbox.PublishJob(ans, msg)
+	token, err := newToken()
+	if err != nil {
+		return err
+	}
+	job, err := outbox.PublishJob(ans, msg, token)
 	if err != nil {
 		return fmt.Errorf("workflow: publication job for answer %d: %w", ans.ID, err)
 	}
@@ -34,8 +38,9 @@ func (s *Service) enqueuePublish(ctx context.Context, tx *store.Tx, ans model.An
 
 // Published is the outbox's report that an answer was posted (outbox.Publisher): the answer becomes published
 // and the incident moves on. A repeated report for an answer already published is a success.
-func (s *Service) Published(ctx context.Context, answerID int64, externalID string) error {
-	_, err := s.AnswerAct(ctx, model.SystemActor(), answerID, model.AnsPublish, AnswerArgs{ExternalID: externalID})
+// rateToken, chosen when the job was made, opens the resident's rating link.
+func (s *Service) Published(ctx context.Context, answerID int64, externalID, rateToken string) error {
+	_, err := s.AnswerAct(ctx, model.SystemActor(), answerID, model.AnsPublish, AnswerArgs{ExternalID: externalID, RateToken: rateToken})
 	if errors.Is(err, model.ErrConflict) {
 		if a, gerr := s.st.Answer(ctx, answerID); gerr == nil && a.State == model.AnswerPublished {
 			return nil

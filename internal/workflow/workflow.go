@@ -421,6 +421,9 @@ type AnswerArgs struct {
 	Attachments []string   `json:"attachments,omitempty"` // edit: replaces the proof when given
 	Comment     string     `json:"comment,omitempty"`     // return (required)
 	ExternalID  string     `json:"external_id,omitempty"` // publish: the id of the published reply at the source
+	// RateToken is the rating link's token the outbox's job carries (publish); "" makes a new one. Never taken
+	// from a client: a token chosen by a caller would be guessable.
+	RateToken string `json:"-"`
 }
 
 // AnswerAct performs an action on an answer; publishing also moves the incident (interim → the reaction clock
@@ -491,9 +494,11 @@ func (s *Service) AnswerAct(ctx context.Context, a model.Actor, answerID int64, 
 			}
 		case model.AnsPublish:
 			ans.PublishedAt, ans.ExternalID = &now, args.ExternalID
-			token, err := newToken()
-			if err != nil {
-				return err
+			token := args.RateToken
+			if !ValidRateToken(token) {
+				if token, err = newToken(); err != nil {
+					return err
+				}
 			}
 			if err := tx.CreateRating(ctx, store.Rating{Token: token, AnswerID: ans.ID, IncidentID: inc.ID, CreatedAt: now}); err != nil {
 				return err
