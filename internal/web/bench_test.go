@@ -150,6 +150,7 @@ func benchPublicPages(b *testing.B, e *benchEnv) {
 		{"login", "/login"},
 		{"reception", "/reception"},
 		{"track", e.track},
+		{"rate", RatePagePath + "bench-rate"},
 		{"stats 30 days", "/stats"}, // counted once, then served from memory for StatsTTL
 		{"stats all time", "/stats?period=0"},
 		{"stats territory", "/stats?period=90&territory=25701000"},

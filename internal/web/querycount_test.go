@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/otklik/otklik/internal/auth"
 	"github.com/otklik/otklik/internal/demo/seed"
 	"github.com/otklik/otklik/internal/ingest"
 	"github.com/otklik/otklik/internal/model"
@@ -87,6 +88,9 @@ func pageQueries(t *testing.T, e *env, counter *store.QueryCounter) map[string]i
 		}
 		out[fmt.Sprintf("%s as %s", path, role)] = counter.Count()
 	}
+	for page, n := range oneIncidentQueries(t, e, counter) {
+		out[page] = n
+	}
 	// The dashboard over every period it offers, with and without a territory, and the public statistics
 	// counted afresh (not served from their cache).
 	refs, err := e.svc.Refs(context.Background())
@@ -152,4 +156,112 @@ func TestPagesMakeAFixedNumberOfQueries(t *testing.T) {
 	if len(a) < 3 {
 		t.Fatalf("only %d pages measured", len(a))
 	}
+}
+
+// oneIncidentQueries opens the pages of one incident or link, each for the incident with the longest history
+// (messages, answers, events) among the newest that fit, the card's thread lengthened in proportion to the
+// database: the card as the operator, the answer editor as a user
+// of the incident's executor, the resident's tracking page and the rating page of a published answer; it returns the statements
+// each made.
+func oneIncidentQueries(t *testing.T, e *env, counter *store.QueryCounter) map[string]int64 {
+	t.Helper()
+	ctx := context.Background()
+	users, err := e.st.Users(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	staffOf := map[int64]string{} // an executor organisation's first user
+	for _, u := range users {
+		if u.Role == model.RoleExecutor && staffOf[u.ExecutorID] == "" {
+			staffOf[u.ExecutorID] = u.Login
+		}
+	}
+	list, err := e.st.ListIncidents(ctx, store.IncidentFilter{Limit: 500, Now: e.clock.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type pick struct {
+		inc  model.Incident
+		size int
+	}
+	var card, editor, rated pick
+	var token string
+	for _, inc := range list.Items {
+		msgs, err := e.st.Messages(ctx, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		answers, err := e.st.Answers(ctx, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		events, err := e.st.Events(ctx, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		size := len(msgs) + len(answers) + len(events)
+		if len(msgs) > 0 && size > card.size {
+			card = pick{inc, size}
+		}
+		if staffOf[inc.ExecutorID] != "" && inc.Status == model.StatusInWork && size > editor.size {
+			editor = pick{inc, size}
+		}
+		if size > rated.size && inc.Status == model.StatusResolved {
+			rs, err := e.st.RatingsOfIncident(ctx, inc.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rs) > 0 {
+				rated, token = pick{inc, size}, rs[len(rs)-1].Token
+			}
+		}
+	}
+	if card.size == 0 || editor.size == 0 || rated.size == 0 {
+		t.Fatalf("no incident for the card (%d), the editor (%d) or the rating page (%d)", card.size, editor.size, rated.size)
+	}
+	// The card's thread grows with the database: one more resident's message for every ten incidents.
+	now := e.clock.Now()
+	var more []store.IngestItem
+	for i := range len(list.Items) / 10 {
+		more = append(more, store.IngestItem{JoinIncident: card.inc.ID, Message: model.Message{Source: "vk",
+			ExternalID: fmt.Sprintf("querycount-%s-%d", card.inc.Number, i), Author: fmt.Sprintf("Житель %d", i),
+			Text: fmt.Sprintf("Подтверждаю, у нас во дворе то же самое уже %d дней", i+2), PostedAt: now, ReceivedAt: now}})
+	}
+	if _, err := e.st.Ingest(ctx, more); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := e.st.Messages(ctx, card.inc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	card.size += len(more)
+	track := randomToken(24)
+	if err := e.st.CreateReceptionLink(ctx, store.ReceptionLink{TokenHash: auth.HashToken(track), MessageID: msgs[0].ID, Number: card.inc.Number,
+		CreatedAt: e.clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("one-incident pages: card and tracking page of %s (%d rows of history), editor of %s (%d), rating page of %s (%d)",
+		card.inc.Number, card.size, editor.inc.Number, editor.size, rated.inc.Number, rated.size)
+	operator, executor, resident := e.browser(t), e.browser(t), e.browser(t)
+	operator.login(loginFor[model.RoleOperator])
+	executor.login(staffOf[editor.inc.ExecutorID])
+	out := map[string]int64{}
+	for _, p := range []struct {
+		name, path string
+		b          *browser
+	}{
+		{"/incidents/{number} as operator", "/incidents/" + card.inc.Number, operator},
+		{"/desk/incidents/{number} as executor", "/desk/incidents/" + editor.inc.Number, executor},
+		{"/reception/track/{token}", trackPath(track), resident},
+		{"/rate/{token}", RatePagePath + token, resident},
+	} {
+		p.b.get(p.path)
+		counter.Reset()
+		if res := p.b.get(p.path); res.Status != http.StatusOK {
+			t.Errorf("%s: status %d", p.path, res.Status)
+			continue
+		}
+		out[p.name] = counter.Count()
+	}
+	return out
 }
