@@ -119,11 +119,11 @@ func TestDashboardQueriesDoNotGrowWithRows(t *testing.T) {
 	}
 }
 
-// BenchmarkDashboardPage renders the dashboard through the whole handler at 100,000 incidents, every period
+// BenchmarkDashboardPage renders the dashboard through the whole handler at benchIncidents (100,000 by default) incidents, every period
 // the page offers with and without a territory, on every backend of benchBackends.
 func BenchmarkDashboardPage(b *testing.B) {
 	for _, be := range benchBackends(b) {
-		b.Run(be.Name, func(b *testing.B) { benchDashboardPage(b, newBenchEnvOn(b, 100_000, be.Open)) })
+		b.Run(be.Name, func(b *testing.B) { benchDashboardPage(b, newBenchEnvOn(b, benchIncidents(b), be.Open)) })
 	}
 }
 

@@ -366,11 +366,11 @@ func TestDeskAcceptAndDecline(t *testing.T) {
 }
 
 // BenchmarkDeskPages renders the desk, the editor and the moderation queue through the whole handler at
-// 100,000 incidents, 2,000 of them handed to the demo executor's organisation and 30 answers waiting for review,
+// benchIncidents (100,000 by default) incidents, 2,000 of them handed to the demo executor's organisation and 30 answers waiting for review,
 // on every backend of benchBackends.
 func BenchmarkDeskPages(b *testing.B) {
 	for _, be := range benchBackends(b) {
-		b.Run(be.Name, func(b *testing.B) { benchDeskPages(b, newBenchEnvOn(b, 100_000, be.Open)) })
+		b.Run(be.Name, func(b *testing.B) { benchDeskPages(b, newBenchEnvOn(b, benchIncidents(b), be.Open)) })
 	}
 }
 

@@ -613,10 +613,10 @@ var (
 )
 
 // BenchmarkOperatorPages renders the operator's pages through the whole handler (headers, session look-up,
-// queries, template) at 100,000 incidents, signed in as the demo operator, on every backend of benchBackends.
+// queries, template) at benchIncidents (100,000 by default) incidents, signed in as the demo operator, on every backend of benchBackends.
 func BenchmarkOperatorPages(b *testing.B) {
 	for _, be := range benchBackends(b) {
-		b.Run(be.Name, func(b *testing.B) { benchOperatorPages(b, newBenchEnvOn(b, 100_000, be.Open)) })
+		b.Run(be.Name, func(b *testing.B) { benchOperatorPages(b, newBenchEnvOn(b, benchIncidents(b), be.Open)) })
 	}
 }
 
