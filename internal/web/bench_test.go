@@ -3,10 +3,12 @@ package web
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -68,14 +70,137 @@ func benchBackends(b *testing.B) []storetest.Backend {
 	return out
 }
 
-// newBenchEnvOn seeds the demo reference data into the store open returns and stores n incidents through
+// newBenchEnvOn seeds the demo reference data into a store of be and stores n incidents through
 // store.Ingest in batches: statuses, categories, territories and executors drawn at random, creation times over
 // the 60 days before now (about 1,700 a day: a dense region), first reactions for the answered ones.
-func newBenchEnvOn(b testing.TB, n int, open func(testing.TB) *store.Store) *benchEnv {
+//
+// With OTKLIK_BENCH_CACHE naming a directory, a SQLite database generated once is kept there (VACUUM INTO, by
+// size) and later runs start from a copy of it: generating a million incidents takes minutes.
+func newBenchEnvOn(b testing.TB, n int, be storetest.Backend) *benchEnv {
 	b.Helper()
 	ctx := context.Background()
-	st := open(b)
 	now := time.Date(2026, 11, 26, 4, 0, 0, 0, time.UTC)
+	st, cached := openBenchCache(b, n, be)
+	if !cached {
+		st = be.Open(b)
+		generateBenchIncidents(b, st, n, now)
+		saveBenchCache(b, st, n, be)
+	}
+	refs, err := st.LoadRefs(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc := workflow.New(st, workflow.WithClock(func() time.Time { return now }), workflow.WithLogger(quiet))
+	e := &benchEnv{st: st, now: now}
+	e.srv = newServer(svc, nil, Options{Logger: quiet, Now: func() time.Time { return now }, UploadDir: b.TempDir()}, allPages())
+
+	// One reception incident with a published final answer, for the tracking page.
+	res, err := st.Ingest(ctx, []store.IngestItem{{
+		Message: model.Message{Source: ReceptionSource, ExternalID: "bench-reception", Text: "Во дворе не горят фонари", PostedAt: now, ReceivedAt: now},
+		Incident: &model.Incident{Number: "38-2026-", RegionID: refs.Regions[0].ID, Status: model.StatusResolved, Priority: model.PriorityNormal,
+			Summary: "Во дворе не горят фонари", Source: ReceptionSource, CreatedAt: now, UpdatedAt: now},
+	}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = st.WithTx(ctx, func(tx *store.Tx) error {
+		id, err := tx.CreateAnswer(ctx, model.Answer{IncidentID: res[0].IncidentID, Kind: model.AnswerFinal, State: model.AnswerPublished,
+			Text: "Фонари отремонтированы 25 ноября.", CreatedAt: now, UpdatedAt: now, PublishedAt: &now})
+		if err != nil {
+			return err
+		}
+		return tx.CreateRating(ctx, store.Rating{Token: "bench-rate", AnswerID: id, IncidentID: res[0].IncidentID, CreatedAt: now})
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	token := randomToken(24)
+	if err := st.CreateReceptionLink(ctx, store.ReceptionLink{TokenHash: auth.HashToken(token), MessageID: res[0].MessageID, Number: res[0].Number, CreatedAt: now}); err != nil {
+		b.Fatal(err)
+	}
+	e.track = trackPath(token)
+	return e
+}
+
+// benchCachePath is where OTKLIK_BENCH_CACHE keeps the generated SQLite database of n incidents ("" when unset or
+// not SQLite).
+func benchCachePath(n int, be storetest.Backend) string {
+	dir := os.Getenv("OTKLIK_BENCH_CACHE")
+	if dir == "" || be.Name != "sqlite" {
+		return ""
+	}
+	return filepath.Join(dir, fmt.Sprintf("otklik-bench-%d.db", n))
+}
+
+// openBenchCache opens a copy of the cached database of n incidents, if there is one.
+func openBenchCache(b testing.TB, n int, be storetest.Backend) (*store.Store, bool) {
+	b.Helper()
+	src := benchCachePath(n, be)
+	if src == "" {
+		return nil, false
+	}
+	if _, err := os.Stat(src); err != nil {
+		return nil, false
+	}
+	dst := filepath.Join(b.TempDir(), "otklik.db")
+	if err := copyFile(src, dst); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, dst)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("started from %s", src)
+	return st, true
+}
+
+// saveBenchCache keeps a consistent copy of the generated database for later runs.
+func saveBenchCache(b testing.TB, st *store.Store, n int, be storetest.Backend) {
+	b.Helper()
+	dst := benchCachePath(n, be)
+	if dst == "" {
+		return
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		b.Fatal(err)
+	}
+	tmp := dst + ".tmp"
+	_ = os.Remove(tmp)
+	if _, err := st.DB().ExecContext(context.Background(), `VACUUM INTO ?`, tmp); err != nil {
+		b.Fatalf("keep the generated database: %v", err)
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// copyFile copies src to dst.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// generateBenchIncidents seeds the demo reference data and n generated incidents (see newBenchEnvOn).
+func generateBenchIncidents(b testing.TB, st *store.Store, n int, now time.Time) {
+	b.Helper()
+	ctx := context.Background()
 	if _, err := seed.Seed(ctx, st, seed.Options{Now: now, ReferenceOnly: true}); err != nil {
 		b.Fatal(err)
 	}
@@ -120,43 +245,13 @@ func newBenchEnvOn(b testing.TB, n int, open func(testing.TB) *store.Store) *ben
 		b.Fatal(err)
 	}
 	b.Logf("generated %d incidents in %s", n, time.Since(start).Round(time.Millisecond))
-	svc := workflow.New(st, workflow.WithClock(func() time.Time { return now }), workflow.WithLogger(quiet))
-	e := &benchEnv{st: st, now: now}
-	e.srv = newServer(svc, nil, Options{Logger: quiet, Now: func() time.Time { return now }, UploadDir: b.TempDir()}, allPages())
-
-	// One reception incident with a published final answer, for the tracking page.
-	res, err := st.Ingest(ctx, []store.IngestItem{{
-		Message: model.Message{Source: ReceptionSource, ExternalID: "bench-reception", Text: "Во дворе не горят фонари", PostedAt: now, ReceivedAt: now},
-		Incident: &model.Incident{Number: "38-2026-", RegionID: refs.Regions[0].ID, Status: model.StatusResolved, Priority: model.PriorityNormal,
-			Summary: "Во дворе не горят фонари", Source: ReceptionSource, CreatedAt: now, UpdatedAt: now},
-	}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	err = st.WithTx(ctx, func(tx *store.Tx) error {
-		id, err := tx.CreateAnswer(ctx, model.Answer{IncidentID: res[0].IncidentID, Kind: model.AnswerFinal, State: model.AnswerPublished,
-			Text: "Фонари отремонтированы 25 ноября.", CreatedAt: now, UpdatedAt: now, PublishedAt: &now})
-		if err != nil {
-			return err
-		}
-		return tx.CreateRating(ctx, store.Rating{Token: "bench-rate", AnswerID: id, IncidentID: res[0].IncidentID, CreatedAt: now})
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	token := randomToken(24)
-	if err := st.CreateReceptionLink(ctx, store.ReceptionLink{TokenHash: auth.HashToken(token), MessageID: res[0].MessageID, Number: res[0].Number, CreatedAt: now}); err != nil {
-		b.Fatal(err)
-	}
-	e.track = trackPath(token)
-	return e
 }
 
 // BenchmarkPublicPages renders each public page through the whole handler (headers, session look-up,
 // queries, template) at benchIncidents (100,000 by default) incidents, on every backend of benchBackends.
 func BenchmarkPublicPages(b *testing.B) {
 	for _, be := range benchBackends(b) {
-		b.Run(be.Name, func(b *testing.B) { benchPublicPages(b, newBenchEnvOn(b, benchIncidents(b), be.Open)) })
+		b.Run(be.Name, func(b *testing.B) { benchPublicPages(b, newBenchEnvOn(b, benchIncidents(b), be)) })
 	}
 }
 

@@ -123,7 +123,7 @@ func TestDashboardQueriesDoNotGrowWithRows(t *testing.T) {
 // the page offers with and without a territory, on every backend of benchBackends.
 func BenchmarkDashboardPage(b *testing.B) {
 	for _, be := range benchBackends(b) {
-		b.Run(be.Name, func(b *testing.B) { benchDashboardPage(b, newBenchEnvOn(b, benchIncidents(b), be.Open)) })
+		b.Run(be.Name, func(b *testing.B) { benchDashboardPage(b, newBenchEnvOn(b, benchIncidents(b), be)) })
 	}
 }
 

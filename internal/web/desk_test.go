@@ -370,7 +370,7 @@ func TestDeskAcceptAndDecline(t *testing.T) {
 // on every backend of benchBackends.
 func BenchmarkDeskPages(b *testing.B) {
 	for _, be := range benchBackends(b) {
-		b.Run(be.Name, func(b *testing.B) { benchDeskPages(b, newBenchEnvOn(b, benchIncidents(b), be.Open)) })
+		b.Run(be.Name, func(b *testing.B) { benchDeskPages(b, newBenchEnvOn(b, benchIncidents(b), be)) })
 	}
 }
 

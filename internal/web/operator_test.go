@@ -616,7 +616,7 @@ var (
 // queries, template) at benchIncidents (100,000 by default) incidents, signed in as the demo operator, on every backend of benchBackends.
 func BenchmarkOperatorPages(b *testing.B) {
 	for _, be := range benchBackends(b) {
-		b.Run(be.Name, func(b *testing.B) { benchOperatorPages(b, newBenchEnvOn(b, benchIncidents(b), be.Open)) })
+		b.Run(be.Name, func(b *testing.B) { benchOperatorPages(b, newBenchEnvOn(b, benchIncidents(b), be)) })
 	}
 }
 
