@@ -211,11 +211,12 @@ func (s *Store) DashboardDays(ctx context.Context, f DashboardFilter) ([]DayCoun
 	return d.Days, err
 }
 
-// GrowingProblems lists the subtopic × territory pairs whose count of incidents received in the 7 days before
-// now most exceeds the count of the 7 days before those (only pairs that grew), at most limit of them (one
-// query). Ties go to the larger count this week, then to the category and territory codes.
-func (s *Store) GrowingProblems(ctx context.Context, now time.Time, territoryID int64, limit int) ([]GrowingProblem, error) {
-	return s.growingProblems(ctx, s.db, now, territoryID, limit)
+// GrowingProblems lists the subtopic × territory pairs whose count of incidents received this week — the seven
+// days of the region's calendar (loc; nil: UTC) ending with today — most exceeds the count of the seven
+// days before (only pairs that grew), at most limit of them (one query). Ties go to the larger count this week,
+// then to the category and territory codes.
+func (s *Store) GrowingProblems(ctx context.Context, now time.Time, loc *time.Location, territoryID int64, limit int) ([]GrowingProblem, error) {
+	return s.growingProblems(ctx, s.db, nil, now, loc, territoryID, limit)
 }
 
 // readDashboard computes the parts of the dashboard asked for: the figures of dims ("" the summary), the days,
@@ -283,7 +284,7 @@ func (s *Store) buildDashboard(ctx context.Context, q queryer, r *rollupRead, f 
 		}
 	}
 	if growing > 0 {
-		if d.Growing, err = s.growingProblems(ctx, q, f.Now, f.TerritoryID, growing); err != nil {
+		if d.Growing, err = s.growingProblems(ctx, q, r, f.Now, f.Location, f.TerritoryID, growing); err != nil {
 			return d, err
 		}
 	}
@@ -751,27 +752,58 @@ func (s *Store) daysRaw(ctx context.Context, q queryer, f DashboardFilter) ([]Da
 	return days, nil
 }
 
-// growingProblems is GrowingProblems through q.
-func (s *Store) growingProblems(ctx context.Context, db queryer, now time.Time, territoryID int64, limit int) ([]GrowingProblem, error) {
+// growingProblems is GrowingProblems through q: from the rollup's territory × category days and the pending
+// incidents when r is set (a fortnight's rollup rows rather than a fortnight's incidents), else from the incidents.
+func (s *Store) growingProblems(ctx context.Context, db queryer, r *rollupRead, now time.Time, loc *time.Location, territoryID int64, limit int) ([]GrowingProblem, error) {
 	if limit <= 0 {
 		limit = 10
 	}
-	week := 7 * 24 * time.Hour
-	mid, from := now.Add(-week), now.Add(-2*week)
+	if loc == nil {
+		loc = time.UTC
+	}
+	// This week: the seven days up to the end of today; last week: the seven before (in the rollup's zone when read
+	// from it, which is the region's).
+	t := now.In(loc)
+	today := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+	fromMS, midMS, toMS := ms(today.AddDate(0, 0, -13)), ms(today.AddDate(0, 0, -6)), ms(today.AddDate(0, 0, 1))
+	if r != nil {
+		day := floorDiv(ms(now)+r.off, dayMS)
+		fromMS, midMS, toMS = (day-13)*dayMS-r.off, (day-6)*dayMS-r.off, (day+1)*dayMS-r.off
+	}
 	cond := `i.created_at >= ? AND i.created_at < ? AND i.status NOT IN ('rejected', 'merged')
 		AND i.category_id IS NOT NULL AND i.territory_id IS NOT NULL`
-	args := []any{ms(mid), ms(mid), ms(from), ms(now)}
+	cargs := []any{fromMS, toMS}
+	terr := ""
 	if territoryID != 0 {
 		cond += ` AND i.territory_id = ?`
-		args = append(args, territoryID)
+		cargs = append(cargs, territoryID)
+		terr = ` AND territory_id = ?`
+	}
+	weeks := `SELECT i.category_id, i.territory_id, CASE WHEN i.created_at >= ? THEN 1 ELSE 0 END AS cur,
+		CASE WHEN i.created_at < ? THEN 1 ELSE 0 END AS prev FROM %s WHERE %s`
+	var inner string
+	var args []any
+	if r == nil {
+		inner = fmt.Sprintf(weeks, s.periodIncidents(DashboardFilter{TerritoryID: territoryID}, ""), cond)
+		args = append([]any{midMS, midMS}, cargs...)
+	} else {
+		received := `n_new + n_assigned + n_in_work + n_interim + n_resolved`
+		inner = fmt.Sprintf(`SELECT category_id, territory_id, CASE WHEN bucket >= ? THEN %[1]s ELSE 0 END AS cur,
+			CASE WHEN bucket < ? THEN %[1]s ELSE 0 END AS prev FROM dash_rollup
+			WHERE grain = %[2]d AND lvl = 0 AND excl = 0 AND bucket >= ? AND bucket < ? AND territory_id <> 0 AND category_id <> 0%[3]s
+			UNION ALL `, received, gTerritoryCategory, terr) + fmt.Sprintf(weeks, s.pendingFrom(), `i.dash_state > 0 AND `+cond)
+		day := floorDiv(ms(now)+r.off, dayMS)
+		args = []any{day - 6, day - 6, day - 13, day + 1}
+		if territoryID != 0 {
+			args = append(args, territoryID)
+		}
+		args = append(append(args, midMS, midMS), cargs...)
 	}
 	q := fmt.Sprintf(`SELECT g.category_id, c.code, c.name, g.territory_id, COALESCE(NULLIF(t.short_name, ''), t.name), g.cur, g.prev
-		FROM (SELECT i.category_id, i.territory_id,
-			SUM(CASE WHEN i.created_at >= ? THEN 1 ELSE 0 END) AS cur, SUM(CASE WHEN i.created_at < ? THEN 1 ELSE 0 END) AS prev
-			FROM %s WHERE %s GROUP BY i.category_id, i.territory_id) g
+		FROM (SELECT category_id, territory_id, CAST(SUM(cur) AS BIGINT) AS cur, CAST(SUM(prev) AS BIGINT) AS prev FROM (%s) w
+			GROUP BY category_id, territory_id) g
 		JOIN categories c ON c.id = g.category_id JOIN territories t ON t.id = g.territory_id
-		WHERE g.cur > g.prev ORDER BY g.cur - g.prev DESC, g.cur DESC, c.code, t.oktmo LIMIT %d`,
-		s.periodIncidents(DashboardFilter{TerritoryID: territoryID}, ""), cond, limit)
+		WHERE g.cur > g.prev ORDER BY g.cur - g.prev DESC, g.cur DESC, c.code, t.oktmo LIMIT %d`, inner, limit)
 	rows, err := db.QueryContext(ctx, s.d.rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: growing problems: %w", err)

@@ -214,7 +214,7 @@ func BenchmarkDashboard(b *testing.B) {
 						{"by-topic", func() error { _, err := st.DashboardBreakdown(ctx, p.f, store.ByTopic); return err }},
 						{"by-territory", func() error { _, err := st.DashboardBreakdown(ctx, p.f, store.ByTerritory); return err }},
 						{"by-executor", func() error { _, err := st.DashboardBreakdown(ctx, p.f, store.ByExecutor); return err }},
-						{"growing", func() error { _, err := st.GrowingProblems(ctx, w.now, p.f.TerritoryID, 10); return err }},
+						{"growing", func() error { _, err := st.GrowingProblems(ctx, w.now, nil, p.f.TerritoryID, 10); return err }},
 						{"all", func() error { _, err := st.Dashboard(ctx, p.f, 10); return err }},
 						{"stats", func() error {
 							_, err := st.Stats(ctx, store.StatsFilter{From: p.f.From, TerritoryID: p.f.TerritoryID, Now: w.now})

@@ -341,7 +341,7 @@ func testDashboard(t *testing.T, st *store.Store, fold bool) {
 	})
 
 	t.Run("growing", func(t *testing.T) {
-		g, err := st.GrowingProblems(ctx, w.now, 0, 10)
+		g, err := st.GrowingProblems(ctx, w.now, nil, 0, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -350,11 +350,11 @@ func testDashboard(t *testing.T, st *store.Store, fold bool) {
 			g[1].CategoryCode != w.potholeCode || g[1].ThisWeek != 2 || g[1].LastWeek != 1 || g[1].Growth() != 1 {
 			t.Errorf("growing %+v", g)
 		}
-		g, err = st.GrowingProblems(ctx, w.now, w.terB, 10)
+		g, err = st.GrowingProblems(ctx, w.now, nil, w.terB, 10)
 		if err != nil || len(g) != 1 || g[0].TerritoryID != w.terB {
 			t.Errorf("growing in B %+v %v", g, err)
 		}
-		g, err = st.GrowingProblems(ctx, w.now, 0, 1)
+		g, err = st.GrowingProblems(ctx, w.now, nil, 0, 1)
 		if err != nil || len(g) != 1 || g[0].CategoryCode != w.heatingCode {
 			t.Errorf("growing limit 1 %+v %v", g, err)
 		}

@@ -367,7 +367,7 @@ func dashDiff(got, want store.Dashboard) string {
 		}
 	}
 	if !reflect.DeepEqual(got.Growing, want.Growing) {
-		out += "growing problems\n"
+		out += fmt.Sprintf("growing problems\n got %+v\nwant %+v\n", got.Growing, want.Growing)
 	}
 	return out
 }
