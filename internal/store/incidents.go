@@ -199,7 +199,13 @@ func (s *Store) ListIncidents(ctx context.Context, f IncidentFilter) (IncidentPa
 		for i := range terms {
 			parts[i] = "SELECT incident_id FROM incident_terms WHERE term = ?"
 		}
-		add("i.id IN ("+strings.Join(parts, " INTERSECT ")+")", toAny(terms)...)
+		if s.d.name == "postgres" {
+			// PostgreSQL plans "IN (… INTERSECT …)" as a hash join over a scan of every incident (it expects
+			// the intersection as large as the smaller posting list); an array makes it look the ids up by key.
+			add("i.id = ANY(ARRAY("+strings.Join(parts, " INTERSECT ")+"))", toAny(terms)...)
+		} else {
+			add("i.id IN ("+strings.Join(parts, " INTERSECT ")+")", toAny(terms)...)
+		}
 	}
 	col, dir := "i.created_at", "DESC"
 	switch f.Sort {
