@@ -160,6 +160,7 @@ Example:
 		svc.RunTicker(tickCtx, *tick)
 	}()
 	go keepStatistics(tickCtx, st, log)
+	go foldDashboard(tickCtx, st, log, 5*time.Second)
 	go webUI.RunJanitor(tickCtx, time.Hour)
 	if *retrainEvery > 0 {
 		go retrainer.Run(tickCtx)
@@ -253,6 +254,26 @@ func startPollers(ctx context.Context, st *store.Store, sink *ingest.Pipeline, l
 		}()
 	}
 	return nil
+}
+
+// foldDashboard moves newly received incidents into the dashboard rollup at start and every interval, so pages
+// read the rollup without folding first (and a bulk import is folded here, not by a page that would time out).
+func foldDashboard(ctx context.Context, st *store.Store, log *slog.Logger, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		start := time.Now()
+		if n, err := st.FoldDashboard(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("dashboard rollup", "err", err)
+		} else if n >= 10_000 {
+			log.Info("dashboard rollup caught up", "incidents", n, "took", time.Since(start).Round(time.Millisecond))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // keepStatistics refreshes the query planner's statistics at start and every hour, so list filters keep using

@@ -598,21 +598,19 @@ const foldBatch = 2000
 // costs a page some tens of milliseconds; a server that calls FoldDashboard on a ticker spares its pages that).
 const foldThreshold = 100
 
+// readerFoldLimit is how many pending incidents a dashboard reader folds before reading (some tens of
+// thousands a second: a second or two at most). With more pending — a bulk import the server's folder has not
+// caught up with — the reader counts from the incidents directly instead of making its page wait for the fold.
+const readerFoldLimit = 20_000
+
 // FoldDashboard moves every pending incident into the dashboard rollup, foldBatch a transaction, and returns
-// how many it moved. Readers call it when more than a few hundred are pending; a server may also call it on a
-// ticker so that no page ever has to. Safe to run concurrently (PostgreSQL: pending rows are claimed with SKIP
-// LOCKED; SQLite: transactions are exclusive).
+// how many it moved. Readers fold up to readerFoldLimit themselves; the server calls it on a ticker so that no
+// page has to. Safe to run concurrently (PostgreSQL: pending rows are claimed with SKIP LOCKED; SQLite:
+// transactions are exclusive).
 func (s *Store) FoldDashboard(ctx context.Context) (int, error) {
-	total := 0
-	for {
-		n, err := s.foldOnce(ctx, foldBatch)
-		total += n
-		if err != nil {
-			return total, err
-		}
-		if n < foldBatch {
-			break
-		}
+	total, err := s.foldUpTo(ctx, -1)
+	if err != nil {
+		return total, err
 	}
 	if total >= 10*foldBatch && s.d.name == "postgres" {
 		// A large fold (the first after an upgrade, or a bulk import) leaves as many dead row versions in the
@@ -623,6 +621,31 @@ func (s *Store) FoldDashboard(ctx context.Context) (int, error) {
 		}
 	}
 	return total, nil
+}
+
+// foldUpTo folds pending incidents, foldBatch a transaction, until none is left or at least max were folded
+// (max < 0: no limit).
+func (s *Store) foldUpTo(ctx context.Context, max int) (int, error) {
+	total := 0
+	for max < 0 || total < max {
+		n, err := s.foldOnce(ctx, foldBatch)
+		total += n
+		if err != nil {
+			return total, err
+		}
+		if n < foldBatch {
+			break
+		}
+	}
+	return total, nil
+}
+
+// foldLimit is readerFoldMax or its default.
+func (s *Store) foldLimit() int {
+	if s.readerFoldMax > 0 {
+		return s.readerFoldMax
+	}
+	return readerFoldLimit
 }
 
 func (s *Store) foldOnce(ctx context.Context, limit int) (int, error) {
@@ -845,15 +868,22 @@ func (s *Store) withRollup(ctx context.Context, from, to time.Time, loc *time.Lo
 		}
 		var off sql.NullInt64
 		var pending int
+		limit := s.foldLimit()
 		err = tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT (SELECT offset_ms FROM dash_meta WHERE id = 1),
-			(SELECT COUNT(*) FROM (SELECT 1 FROM %s WHERE i.dash_state > 0 LIMIT %d) p)`, s.pendingFrom(), foldThreshold+1)).Scan(&off, &pending)
+			(SELECT COUNT(*) FROM (SELECT 1 FROM %s WHERE i.dash_state > 0 LIMIT %d) p)`, s.pendingFrom(), limit+1)).Scan(&off, &pending)
 		if err != nil {
 			_ = tx.Rollback()
 			return false, fmt.Errorf("store: dashboard: rollup state: %w", err)
 		}
+		if pending > limit {
+			// Too many to fold now or to read one by one: the incidents are counted directly until the
+			// server's folder has caught up.
+			_ = tx.Rollback()
+			return false, nil
+		}
 		if pending > foldThreshold && attempt == 0 {
 			_ = tx.Rollback()
-			if _, err := s.FoldDashboard(ctx); err != nil {
+			if _, err := s.foldUpTo(ctx, limit); err != nil {
 				return false, err
 			}
 			continue

@@ -72,3 +72,6 @@ func (s *Store) RollupServes(ctx context.Context, f DashboardFilter) (bool, erro
 	}
 	return s.withRollup(ctx, f.From, f.To, f.Location, func(*rollupRead) error { return nil })
 }
+
+// SetReaderFoldLimit sets how many pending incidents a dashboard reader folds itself.
+func (s *Store) SetReaderFoldLimit(n int) { s.readerFoldMax = n }

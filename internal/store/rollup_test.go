@@ -475,3 +475,46 @@ func TestRollupOtherZone(t *testing.T) {
 		}
 	})
 }
+
+// TestRollupBacklog: with more incidents pending than a reader folds (a bulk import the server's folder has not
+// caught up with), a page counts from the incidents, right, and leaves the fold to FoldDashboard.
+func TestRollupBacklog(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		st.SetReaderFoldLimit(300)
+		w := rollSeed(t, st)
+		w.ingest(t, st, 800, 150)
+		pending, err := st.PendingIncidents(ctx)
+		if err != nil || pending <= 300 {
+			t.Fatalf("pending incidents: %d, %v", pending, err)
+		}
+		f := store.DashboardFilter{From: time.Date(2026, 10, 1, 0, 0, 0, 0, w.loc), To: time.Date(2026, 11, 21, 0, 0, 0, 0, w.loc),
+			Now: w.now, Location: w.loc}
+		check := func(label string, served bool) {
+			t.Helper()
+			if ok, err := st.RollupServes(ctx, f); err != nil || ok != served {
+				t.Fatalf("%s: the rollup serves the page: %v (%v), want %v", label, ok, err, served)
+			}
+			got, err := st.Dashboard(ctx, f, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := st.DashboardFromIncidents(ctx, f, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: the dashboard differs from the direct count\n%s", label, dashDiff(got, want))
+			}
+		}
+		check("backlog", false)
+		if p, err := st.PendingIncidents(ctx); err != nil || p != pending {
+			t.Fatalf("a reader folded the backlog: %d pending of %d, %v", p, pending, err)
+		}
+		n, err := st.FoldDashboard(ctx)
+		if err != nil || n != pending {
+			t.Fatalf("folded %d of %d, %v", n, pending, err)
+		}
+		check("folded", true)
+	})
+}

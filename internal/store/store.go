@@ -32,6 +32,9 @@ type Store struct {
 	// a thousand rows costs as much as a good part of running it.
 	bulkMu sync.Mutex
 	bulk   map[string]*sql.Stmt
+
+	// readerFoldMax is how many pending incidents a dashboard reader folds itself (0: readerFoldLimit).
+	readerFoldMax int
 }
 
 type dialect struct {
