@@ -142,7 +142,44 @@ func decodeCursor(c string) (int64, int64, error) {
 	return v, id, nil
 }
 
-// ListIncidents returns one page of incidents matching the filter, in one query.
+// commonTerm is how many incidents a word must name for a search by that word alone to walk the list in its
+// order, checking each incident, rather than read the word's every incident and sort them: at least one in
+// N/commonTerm incidents matches, so a page of 50 is found within 50·N/commonTerm (10,000 of a million).
+const commonTerm = 5000
+
+// termsCond is the condition that an incident carries every search term. Several terms: the intersection of
+// their postings, read once (bounded by the postings, whatever the words). One term: its postings when it is
+// rare, else (counted up to commonTerm in one statement) a check per incident in the list's order of creation.
+func (s *Store) termsCond(ctx context.Context, terms []string, sort string) (string, []any, error) {
+	if len(terms) == 1 && sort != SortDue {
+		var n int
+		common := commonTerm
+		if s.commonTermMin > 0 {
+			common = s.commonTermMin
+		}
+		err := s.db.QueryRowContext(ctx, s.d.rebind(fmt.Sprintf(
+			`SELECT COUNT(*) FROM (SELECT 1 FROM incident_terms WHERE term = ? LIMIT %d) p`, common)), terms[0]).Scan(&n)
+		if err != nil {
+			return "", nil, fmt.Errorf("store: list incidents: count a search term: %w", err)
+		}
+		if n >= common {
+			return "EXISTS (SELECT 1 FROM incident_terms it WHERE it.term = ? AND it.incident_id = i.id)", []any{terms[0]}, nil
+		}
+	}
+	// One semi-join on the intersection of the terms' postings, rather than one per term.
+	parts := make([]string, len(terms))
+	for i := range terms {
+		parts[i] = "SELECT incident_id FROM incident_terms WHERE term = ?"
+	}
+	if s.d.name == "postgres" {
+		// PostgreSQL plans "IN (… INTERSECT …)" as a hash join over a scan of every incident (it expects the
+		// intersection as large as the smaller posting list); an array makes it look the ids up by key.
+		return "i.id = ANY(ARRAY(" + strings.Join(parts, " INTERSECT ") + "))", toAny(terms), nil
+	}
+	return "i.id IN (" + strings.Join(parts, " INTERSECT ") + ")", toAny(terms), nil
+}
+
+// ListIncidents returns one page of incidents matching the filter, in one query (two for a search by one word).
 func (s *Store) ListIncidents(ctx context.Context, f IncidentFilter) (IncidentPage, error) {
 	if f.Now.IsZero() {
 		f.Now = time.Now()
@@ -194,18 +231,11 @@ func (s *Store) ListIncidents(ctx context.Context, f IncidentFilter) (IncidentPa
 		add("i.created_at < ?", ms(f.To))
 	}
 	if terms := search.Terms(f.Query); len(terms) > 0 {
-		// One semi-join on the intersection of the terms' postings, rather than one per term.
-		parts := make([]string, len(terms))
-		for i := range terms {
-			parts[i] = "SELECT incident_id FROM incident_terms WHERE term = ?"
+		cond, targs, err := s.termsCond(ctx, terms, f.Sort)
+		if err != nil {
+			return IncidentPage{}, err
 		}
-		if s.d.name == "postgres" {
-			// PostgreSQL plans "IN (… INTERSECT …)" as a hash join over a scan of every incident (it expects
-			// the intersection as large as the smaller posting list); an array makes it look the ids up by key.
-			add("i.id = ANY(ARRAY("+strings.Join(parts, " INTERSECT ")+"))", toAny(terms)...)
-		} else {
-			add("i.id IN ("+strings.Join(parts, " INTERSECT ")+")", toAny(terms)...)
-		}
+		add(cond, targs...)
 	}
 	col, dir := "i.created_at", "DESC"
 	switch f.Sort {

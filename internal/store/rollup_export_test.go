@@ -75,3 +75,6 @@ func (s *Store) RollupServes(ctx context.Context, f DashboardFilter) (bool, erro
 
 // SetReaderFoldLimit sets how many pending incidents a dashboard reader folds itself.
 func (s *Store) SetReaderFoldLimit(n int) { s.readerFoldMax = n }
+
+// SetCommonTerm sets how many incidents make a search word common (searched by walking the list).
+func (s *Store) SetCommonTerm(n int) { s.commonTermMin = n }

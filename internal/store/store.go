@@ -35,6 +35,8 @@ type Store struct {
 
 	// readerFoldMax is how many pending incidents a dashboard reader folds itself (0: readerFoldLimit).
 	readerFoldMax int
+	// commonTermMin is how many incidents make a search word common (0: commonTerm).
+	commonTermMin int
 }
 
 type dialect struct {

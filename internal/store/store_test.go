@@ -289,6 +289,57 @@ func testList(t *testing.T, st *store.Store, f fixture) {
 			t.Errorf("%s: %d incidents, want %d", tt.name, n, tt.want)
 		}
 	}
+	// A common word is searched by walking the list and checking each incident: the same incidents, page by page
+	// (want -1: as many as the postings' way finds).
+	found := map[string]int{}
+	for _, common := range []int{0, 1} {
+		st.SetCommonTerm(common)
+		for _, tt := range []struct {
+			name string
+			flt  store.IncidentFilter
+			want int
+		}{
+			{"word", store.IncidentFilter{Query: "яму"}, 20},
+			{"word and status", store.IncidentFilter{Query: "яму", Statuses: []model.Status{model.StatusAssigned}}, 10},
+			{"word, oldest first", store.IncidentFilter{Query: "яму", Sort: store.SortCreatedAsc}, 20},
+			{"word by deadline", store.IncidentFilter{Query: "яму", Sort: store.SortDue}, -1},
+			{"word in a territory", store.IncidentFilter{Query: "яму", TerritoryID: f.terB}, 20},
+			{"word elsewhere", store.IncidentFilter{Query: "яму", TerritoryID: f.terA}, 0},
+			{"no such word", store.IncidentFilter{Query: "трамвай"}, 0},
+		} {
+			seen := map[int64]bool{}
+			flt, cursor := tt.flt, ""
+			for range 20 {
+				flt.Now, flt.Limit, flt.Cursor = now, 3, cursor
+				page, err := st.ListIncidents(ctx, flt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, it := range page.Items {
+					if seen[it.ID] {
+						t.Errorf("%s (common from %d): %s twice", tt.name, common, it.Number)
+					}
+					if it.Source == "list" {
+						seen[it.ID] = true
+					}
+				}
+				if cursor = page.NextCursor; cursor == "" {
+					break
+				}
+			}
+			want := tt.want
+			if want < 0 {
+				if common == 0 {
+					found[tt.name] = len(seen)
+				}
+				want = found[tt.name]
+			}
+			if len(seen) != want || common == 0 && tt.want < 0 && want == 0 {
+				t.Errorf("%s (common from %d): %d incidents, want %d (and some)", tt.name, common, len(seen), want)
+			}
+		}
+	}
+	st.SetCommonTerm(0)
 	// Cursor pagination walks every row once, in order, for each sort.
 	for _, sort := range []string{store.SortCreated, store.SortCreatedAsc, store.SortDue} {
 		seen := map[int64]bool{}
