@@ -160,7 +160,7 @@ func benchDashboardPage(b *testing.B, e *benchEnv) {
 			for _, c := range cookies {
 				req.AddCookie(c)
 			}
-			e.srv.ServeHTTP(httptest.NewRecorder(), req) // warm the reference data (and fold the generated incidents)
+			e.srv.ServeHTTP(httptest.NewRecorder(), req) // warm the reference data
 			b.ReportAllocs()
 			cpu0 := cpuTime()
 			for b.Loop() {

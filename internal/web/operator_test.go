@@ -644,6 +644,7 @@ func benchOperatorPages(b *testing.B, e *benchEnv) {
 		{"incidents by deadline", "/incidents?sort=due&status=in_work"},
 		{"incidents overdue in a territory", "/incidents?overdue=1&territory=1"},
 		{"incidents words", "/incidents?q=" + url.QueryEscape("отопление подъезд")},
+		{"incidents one word", "/incidents?q=" + url.QueryEscape("отопление")},
 		{"card", card},
 	} {
 		b.Run(p.name, func(b *testing.B) {
