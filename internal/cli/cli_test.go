@@ -202,3 +202,41 @@ func FuzzParseImportLine(f *testing.F) {
 		}
 	})
 }
+
+func TestOutboxFlagsValidate(t *testing.T) {
+	for _, c := range []struct {
+		url string
+		ok  bool
+	}{
+		{"", true},
+		{"https://otklik.example.ru", true},
+		{"http://127.0.0.1:8080/", true},
+		{"https://gov.example.ru/otklik", true},
+		{"otklik.example.ru", false},
+		{"ftp://otklik.example.ru", false},
+		{"https://", false},
+		{"https://otklik.example.ru/?x=1", false},
+		{"https://otklik.example.ru/#top", false},
+		{"://bad", false},
+	} {
+		f := outboxFlags{publicURL: c.url, workers: 4}
+		err := f.validate()
+		if (err == nil) != c.ok {
+			t.Errorf("--public-url %q: %v, want ok %v", c.url, err, c.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "--public-url") {
+			t.Errorf("--public-url %q: the error does not name the flag: %v", c.url, err)
+		}
+	}
+}
+
+func TestRateLink(t *testing.T) {
+	if RateLink("") != nil {
+		t.Error("a rate link without a public address")
+	}
+	for _, base := range []string{"https://otklik.example.ru", "https://otklik.example.ru/"} {
+		if got := RateLink(base)("Rt7-aQ_9kLm2Xp4Z"); got != "https://otklik.example.ru/rate/Rt7-aQ_9kLm2Xp4Z" {
+			t.Errorf("RateLink(%q) = %q", base, got)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -46,6 +47,12 @@ func (f *outboxFlags) validate() error {
 	}
 	if f.webhookURL != "" && f.webhookSecret == "" {
 		return fmt.Errorf("--webhook-secret: required with --webhook-url")
+	}
+	if f.publicURL != "" {
+		u, err := url.Parse(f.publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("--public-url: want the server's absolute address, such as https://otklik.example.ru, not %q", f.publicURL)
+		}
 	}
 	if f.workers < 1 || f.workers > 64 {
 		return fmt.Errorf("--outbox-workers: between 1 and 64")
