@@ -37,6 +37,11 @@ type Store struct {
 	readerFoldMax int
 	// commonTermMin is how many incidents make a search word common (0: commonTerm).
 	commonTermMin int
+
+	// grown counts the messages Ingest has written since the planner's statistics were last refreshed
+	// (PostgreSQL), and analyzed how many there were then: see refreshStatistics.
+	growMu          sync.Mutex
+	grown, analyzed int64
 }
 
 type dialect struct {
