@@ -134,17 +134,7 @@ func TestRouter(t *testing.T) {
 		{"east", "яма на дороге", "road-agency"},
 	}
 	for _, tt := range tests {
-		got := r.Route(tt.district, tt.text)
-		if len(got) == 0 || got[0].Executor != tt.want {
-			t.Errorf("Route(%q, %q) = %v, want %s first", tt.district, tt.text, got, tt.want)
-		}
-		sum := 0.0
-		for _, s := range got {
-			sum += s.P
-		}
-		if math.Abs(sum-1) > 1e-9 {
-			t.Errorf("Route(%q, %q): probabilities sum to %v", tt.district, tt.text, sum)
-		}
+		checkRoute(t, r.Route(tt.district, tt.text), tt.district, tt.text, tt.want)
 	}
 	if got := NewRouter(m, LearnExecutors(nil, 0)).Route("north", "яма"); len(got) != 0 {
 		t.Errorf("no history routed to %v", got)
@@ -216,16 +206,21 @@ func TestMixedRouter(t *testing.T) {
 		{"Выборгский", "мусор во дворе у подъезда", "СПб ГКУ ЖА Выборгского района"},
 	}
 	for _, tt := range tests {
-		got := mixed.Route(tt.district, tt.text)
-		if len(got) == 0 || got[0].Executor != tt.want {
-			t.Errorf("Route(%q, %q) = %v, want %s first", tt.district, tt.text, got, tt.want)
-		}
-		sum := 0.0
-		for _, s := range got {
-			sum += s.P
-		}
-		if math.Abs(sum-1) > 1e-9 {
-			t.Errorf("Route(%q, %q): probabilities sum to %v", tt.district, tt.text, sum)
-		}
+		checkRoute(t, mixed.Route(tt.district, tt.text), tt.district, tt.text, tt.want)
+	}
+}
+
+// checkRoute checks that a routing answer puts want first and its probabilities sum to one.
+func checkRoute(t *testing.T, got []ExecutorScore, district, text, want string) {
+	t.Helper()
+	if len(got) == 0 || got[0].Executor != want {
+		t.Errorf("Route(%q, %q) = %v, want %s first", district, text, got, want)
+	}
+	sum := 0.0
+	for _, s := range got {
+		sum += s.P
+	}
+	if math.Abs(sum-1) > 1e-9 {
+		t.Errorf("Route(%q, %q): probabilities sum to %v", district, text, sum)
 	}
 }

@@ -343,6 +343,26 @@ func statsText(s store.Stats) string {
 	return fmt.Sprintf("%v total %d overdue %d answered %d median %s", s.ByStatus, s.Total, s.Overdue, s.Answered, m)
 }
 
+// checkDashboard checks whether the rollup serves f (served) and that the dashboard equals the direct count.
+func checkDashboard(t *testing.T, st *store.Store, f store.DashboardFilter, label string, served bool) {
+	t.Helper()
+	ctx := context.Background()
+	if ok, err := st.RollupServes(ctx, f); err != nil || ok != served {
+		t.Fatalf("%s: the rollup serves the page: %v (%v), want %v", label, ok, err, served)
+	}
+	got, err := st.Dashboard(ctx, f, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := st.DashboardFromIncidents(ctx, f, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: the dashboard differs from the direct count\n%s", label, dashDiff(got, want))
+	}
+}
+
 // dashDiff names the first parts of two dashboards that differ.
 func dashDiff(got, want store.Dashboard) string {
 	out := ""
@@ -450,20 +470,7 @@ func TestRollupOtherZone(t *testing.T) {
 		}
 		for _, loc := range []*time.Location{time.UTC, w.loc} {
 			f := store.DashboardFilter{From: time.Date(2026, 10, 1, 9, 0, 0, 0, loc), To: time.Date(2026, 11, 3, 0, 0, 0, 0, loc), Now: w.now, Location: loc}
-			if ok, err := st.RollupServes(ctx, f); err != nil || ok {
-				t.Fatalf("%s: the rollup serves a period off its days (%v)", loc, err)
-			}
-			got, err := st.Dashboard(ctx, f, 10)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := st.DashboardFromIncidents(ctx, f, 10)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("%s: differs\n%s", loc, dashDiff(got, want))
-			}
+			checkDashboard(t, st, f, loc.String(), false)
 			s, err := st.Stats(ctx, store.StatsFilter{From: f.From, Now: w.now})
 			if err != nil {
 				t.Fatal(err)
@@ -490,24 +497,7 @@ func TestRollupBacklog(t *testing.T) {
 		}
 		f := store.DashboardFilter{From: time.Date(2026, 10, 1, 0, 0, 0, 0, w.loc), To: time.Date(2026, 11, 21, 0, 0, 0, 0, w.loc),
 			Now: w.now, Location: w.loc}
-		check := func(label string, served bool) {
-			t.Helper()
-			if ok, err := st.RollupServes(ctx, f); err != nil || ok != served {
-				t.Fatalf("%s: the rollup serves the page: %v (%v), want %v", label, ok, err, served)
-			}
-			got, err := st.Dashboard(ctx, f, 10)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := st.DashboardFromIncidents(ctx, f, 10)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("%s: the dashboard differs from the direct count\n%s", label, dashDiff(got, want))
-			}
-		}
-		check("backlog", false)
+		checkDashboard(t, st, f, "backlog", false)
 		if p, err := st.PendingIncidents(ctx); err != nil || p != pending {
 			t.Fatalf("a reader folded the backlog: %d pending of %d, %v", p, pending, err)
 		}
@@ -515,6 +505,6 @@ func TestRollupBacklog(t *testing.T) {
 		if err != nil || n != pending {
 			t.Fatalf("folded %d of %d, %v", n, pending, err)
 		}
-		check("folded", true)
+		checkDashboard(t, st, f, "folded", true)
 	})
 }

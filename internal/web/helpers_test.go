@@ -168,3 +168,39 @@ func okPage(roles ...model.Role) Page {
 
 // storeStatsAll is the store filter of the statistics page over all time.
 func storeStatsAll(e *env) store.StatsFilter { return store.StatsFilter{Now: e.clock.Now()} }
+
+// approvedFinal takes an incident through assignment (unless it is theirs already) to the demo city administration, its acceptance
+// and a final answer with text and a photo, approved by the moderator, and returns the answer.
+func (e *env) approvedFinal(t *testing.T, incidentID int64, text string) model.Answer {
+	t.Helper()
+	ctx := context.Background()
+	users := map[string]model.Actor{}
+	for _, l := range []string{"operator", "moderator", "adm.irkutsk"} {
+		u, _, err := e.st.UserByLogin(ctx, l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		users[l] = model.ActorOf(u)
+	}
+	ex := users["adm.irkutsk"]
+	inc, err := e.st.Incident(ctx, incidentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inc.ExecutorID != ex.ExecutorID {
+		if _, err := e.svc.Act(ctx, users["operator"], inc.ID, model.ActAssign, model.ActionArgs{ExecutorID: ex.ExecutorID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.svc.Act(ctx, ex, inc.ID, model.ActAccept, model.ActionArgs{}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.svc.CreateAnswer(ctx, ex, inc.ID, workflow.AnswerInput{Kind: model.AnswerFinal, Text: text, Attachments: []string{"photo:1"}, Submit: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err = e.svc.AnswerAct(ctx, users["moderator"], a.ID, model.AnsApprove, workflow.AnswerArgs{}); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}

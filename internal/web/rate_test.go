@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/otklik/otklik/internal/model"
-	"github.com/otklik/otklik/internal/workflow"
 )
 
 // TestRatePage follows a VK resident's rating link: the answer and its form without anything about the resident,
@@ -27,31 +26,8 @@ func TestRatePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	users := map[string]model.Actor{}
-	for _, l := range []string{"operator", "moderator", "adm.irkutsk"} {
-		u, _, err := e.st.UserByLogin(ctx, l)
-		if err != nil {
-			t.Fatal(err)
-		}
-		users[l] = model.ActorOf(u)
-	}
-	ex := users["adm.irkutsk"]
-	if inc.Status == model.StatusNew {
-		if _, err := e.svc.Act(ctx, users["operator"], inc.ID, model.ActAssign, model.ActionArgs{ExecutorID: ex.ExecutorID}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := e.svc.Act(ctx, ex, inc.ID, model.ActAccept, model.ActionArgs{}); err != nil {
-		t.Fatal(err)
-	}
 	answer := "Фонари во дворе дома 12 по ул. Байкальской отремонтированы 26 ноября: заменены две лампы и кабель."
-	a, err := e.svc.CreateAnswer(ctx, ex, inc.ID, workflow.AnswerInput{Kind: model.AnswerFinal, Text: answer, Attachments: []string{"photo:1"}, Submit: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.svc.AnswerAct(ctx, users["moderator"], a.ID, model.AnsApprove, workflow.AnswerArgs{}); err != nil {
-		t.Fatal(err)
-	}
+	a := e.approvedFinal(t, inc.ID, answer)
 	const token = "Rt7-aQ_9kLm2Xp4Z" // as the publication job carries it
 	resident := e.browser(t)
 	page := RatePagePath + token

@@ -19,7 +19,6 @@ import (
 
 	"github.com/otklik/otklik/internal/ingest"
 	"github.com/otklik/otklik/internal/model"
-	"github.com/otklik/otklik/internal/workflow"
 )
 
 // pngBytes is a small real PNG picture.
@@ -237,29 +236,8 @@ func TestReceptionSubmitTrackAndRate(t *testing.T) {
 	}
 
 	// The incident goes through the workflow to a published final answer.
-	users := map[string]model.Actor{}
-	for _, l := range []string{"operator", "moderator", "adm.irkutsk"} {
-		u, _, err := e.st.UserByLogin(ctx, l)
-		if err != nil {
-			t.Fatal(err)
-		}
-		users[l] = model.ActorOf(u)
-	}
-	ex := users["adm.irkutsk"]
-	if _, err := e.svc.Act(ctx, users["operator"], inc.ID, model.ActAssign, model.ActionArgs{ExecutorID: ex.ExecutorID}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.svc.Act(ctx, ex, inc.ID, model.ActAccept, model.ActionArgs{}); err != nil {
-		t.Fatal(err)
-	}
 	answer := "Отопление в доме по ул. Лермонтова, 81 восстановлено 26 ноября: заменён участок трубы в подвале."
-	a, err := e.svc.CreateAnswer(ctx, ex, inc.ID, workflow.AnswerInput{Kind: model.AnswerFinal, Text: answer, Attachments: []string{"photo:1"}, Submit: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.svc.AnswerAct(ctx, users["moderator"], a.ID, model.AnsApprove, workflow.AnswerArgs{}); err != nil {
-		t.Fatal(err)
-	}
+	a := e.approvedFinal(t, inc.ID, answer)
 	if err := e.svc.Published(ctx, a.ID, "local-1", ""); err != nil {
 		t.Fatal(err)
 	}
