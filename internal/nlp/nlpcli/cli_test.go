@@ -203,9 +203,12 @@ func TestRoutingOnRealData(t *testing.T) {
 	// model is right for about 0.74 of the messages, the rules alone route
 	// about 0.72 and times the executor-kind classifier about 0.735 (issue
 	// 3 asks for 0.80, which this does not meet).
+	if r.NText != 8527 || r.Top1Text < 0.775 {
+		t.Errorf("routing per text %.4f on %d texts, want at least 0.775 on 8527", r.Top1Text, r.NText)
+	}
 	if r.Top1GoldLabel < 0.82 || r.Top1Router < 0.70 || r.Top1 < 0.725 || r.Top1 < r.Top1Router || r.Top1 <= r.Top1DistrictOnly+0.15 {
 		t.Errorf("routing top-1 %.4f (rules alone %.4f, gold label %.4f, district only %.4f)", r.Top1, r.Top1Router, r.Top1GoldLabel, r.Top1DistrictOnly)
 	}
-	t.Logf("routing top-1 %.4f, per text and district %.4f, rules alone %.4f, gold label %.4f, district only %.4f",
-		r.Top1, r.Top1Dedup, r.Top1Router, r.Top1GoldLabel, r.Top1DistrictOnly)
+	t.Logf("routing top-1 %.4f, per text and district %.4f, per text %.4f, rules alone %.4f, gold label %.4f, district only %.4f",
+		r.Top1, r.Top1Dedup, r.Top1Text, r.Top1Router, r.Top1GoldLabel, r.Top1DistrictOnly)
 }
