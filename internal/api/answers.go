@@ -51,7 +51,7 @@ func (s *server) listAnswers(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("state"); v != "" {
 		state = model.AnswerState(v)
 		if !validState(state) {
-			s.fail(w, r, model.Invalid("state", fmt.Sprintf("unknown answer state %q; one of %s", v, joinStates())))
+			s.fail(w, r, model.Invalid("state", fmt.Sprintf("unknown answer state %q; one of %s", v, joinCodes(answerStates))))
 			return
 		}
 	}
@@ -100,14 +100,6 @@ func validState(s model.AnswerState) bool {
 		}
 	}
 	return false
-}
-
-func joinStates() string {
-	out := make([]string, len(answerStates))
-	for i, s := range answerStates {
-		out[i] = string(s)
-	}
-	return strings.Join(out, ", ")
 }
 
 // answerRef loads an answer the actor may see (the answer of an incident it may not see is not found).

@@ -33,7 +33,7 @@ func (s *server) listIncidents(w http.ResponseWriter, r *http.Request) {
 	for _, v := range listValues(q, "status") {
 		st := model.Status(v)
 		if !st.Valid() {
-			s.fail(w, r, model.Invalid("status", fmt.Sprintf("unknown status %q; one of %s", v, joinStatuses())))
+			s.fail(w, r, model.Invalid("status", fmt.Sprintf("unknown status %q; one of %s", v, joinCodes(model.Statuses))))
 			return
 		}
 		if !slices.Contains(f.Statuses, st) {
@@ -60,18 +60,9 @@ func (s *server) listIncidents(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Overdue = b
 	}
-	loc := s.location(ctx, refs)
-	if v := q.Get("from"); v != "" {
-		if f.From, err = parseTime("from", v, loc, false); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	if v := q.Get("to"); v != "" {
-		if f.To, err = parseTime("to", v, loc, true); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	if f.From, f.To, err = parsePeriod(q, s.location(ctx, refs)); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	f.Query = q.Get("q")
 	f.Sort = q.Get("sort")
@@ -98,14 +89,6 @@ func (s *server) listIncidents(w http.ResponseWriter, r *http.Request) {
 		page.Items = []model.Incident{}
 	}
 	writeJSON(w, http.StatusOK, page)
-}
-
-func joinStatuses() string {
-	out := make([]string, len(model.Statuses))
-	for i, s := range model.Statuses {
-		out[i] = string(s)
-	}
-	return strings.Join(out, ", ")
 }
 
 // incidentRef resolves the {id} of a path: a numeric id or a number such as "38-2026-000123". An incident the
@@ -186,7 +169,7 @@ func (s *server) incidentAction(w http.ResponseWriter, r *http.Request) {
 	a := actorFrom(ctx)
 	act := model.Action(r.PathValue("action"))
 	if !slices.Contains(model.IncidentActions, act) {
-		s.fail(w, r, model.Invalid("action", fmt.Sprintf("unknown incident action %q; one of %s", act, joinActions())))
+		s.fail(w, r, model.Invalid("action", fmt.Sprintf("unknown incident action %q; one of %s", act, joinCodes(model.IncidentActions))))
 		return
 	}
 	var req ActionRequest
@@ -210,14 +193,6 @@ func (s *server) incidentAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, out)
-}
-
-func joinActions() string {
-	out := make([]string, len(model.IncidentActions))
-	for i, a := range model.IncidentActions {
-		out[i] = string(a)
-	}
-	return strings.Join(out, ", ")
 }
 
 // resolveArgs turns the codes of an action request into ids.

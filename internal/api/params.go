@@ -72,6 +72,31 @@ func parseTime(field, v string, loc *time.Location, endOfDay bool) (time.Time, e
 	return d.UTC(), nil
 }
 
+// parsePeriod reads the optional "from" and "to" parameters of a period (see parseTime); a zero time stands for
+// an open end.
+func parsePeriod(q url.Values, loc *time.Location) (from, to time.Time, err error) {
+	if v := q.Get("from"); v != "" {
+		if from, err = parseTime("from", v, loc, false); err != nil {
+			return time.Time{}, time.Time{}, err
+		}
+	}
+	if v := q.Get("to"); v != "" {
+		if to, err = parseTime("to", v, loc, true); err != nil {
+			return time.Time{}, time.Time{}, err
+		}
+	}
+	return from, to, nil
+}
+
+// joinCodes lists string-like codes (statuses, actions, states) for an error message: "new, assigned, closed".
+func joinCodes[T ~string](codes []T) string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = string(c)
+	}
+	return strings.Join(out, ", ")
+}
+
 // location returns the time zone dates are read in: the (first) region's.
 func (s *server) location(ctx context.Context, refs *store.Refs) *time.Location {
 	if len(refs.Regions) == 0 {

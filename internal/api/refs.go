@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/otklik/otklik/internal/model"
@@ -9,44 +10,17 @@ import (
 
 // listExecutors serves GET /api/v1/executors.
 func (s *server) listExecutors(w http.ResponseWriter, r *http.Request) {
-	if err := checkParams(r.URL.Query()); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	list, err := s.svc.Store().Executors(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": nonNil(list)})
+	listAll(s, w, r, s.svc.Store().Executors)
 }
 
 // listCategories serves GET /api/v1/categories.
 func (s *server) listCategories(w http.ResponseWriter, r *http.Request) {
-	if err := checkParams(r.URL.Query()); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	list, err := s.svc.Store().Categories(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": nonNil(list)})
+	listAll(s, w, r, s.svc.Store().Categories)
 }
 
 // listTerritories serves GET /api/v1/territories.
 func (s *server) listTerritories(w http.ResponseWriter, r *http.Request) {
-	if err := checkParams(r.URL.Query()); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	list, err := s.svc.Store().Territories(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": nonNil(list)})
+	listAll(s, w, r, s.svc.Store().Territories)
 }
 
 // listUsers serves GET /api/v1/users (admins only).
@@ -55,11 +29,17 @@ func (s *server) listUsers(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, forbidden("only an admin may list users"))
 		return
 	}
+	listAll(s, w, r, s.svc.Store().Users)
+}
+
+// listAll serves a list endpoint that takes no query parameters: everything load returns, as {"items": [...]}
+// (an empty list rather than null).
+func listAll[T any](s *server, w http.ResponseWriter, r *http.Request, load func(context.Context) ([]T, error)) {
 	if err := checkParams(r.URL.Query()); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	list, err := s.svc.Store().Users(r.Context())
+	list, err := load(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -90,18 +70,9 @@ func (s *server) stats(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	loc := s.location(ctx, refs)
-	if v := q.Get("from"); v != "" {
-		if f.From, err = parseTime("from", v, loc, false); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	if v := q.Get("to"); v != "" {
-		if f.To, err = parseTime("to", v, loc, true); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	if f.From, f.To, err = parsePeriod(q, s.location(ctx, refs)); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	ex, ter := scope(actorFrom(ctx))
 	if !force(&f.ExecutorID, ex) || !force(&f.TerritoryID, ter) {

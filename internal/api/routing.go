@@ -81,16 +81,7 @@ func (s *server) listRoutingRules(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, forbidden("executors do not read the routing table"))
 		return
 	}
-	if err := checkParams(r.URL.Query()); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	rules, err := s.svc.Store().RoutingRules(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": nonNil(rules)})
+	listAll(s, w, r, s.svc.Store().RoutingRules)
 }
 
 // RulesRequest is the body of PUT /api/v1/routing/rules: the whole table, which replaces the old one.
