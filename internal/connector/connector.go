@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -60,6 +61,21 @@ func RetryAfter(err error) time.Duration {
 		return o.after
 	}
 	return DefaultRetryAfter
+}
+
+// Defaults fills in what a connector's configuration may leave unset: the logger (slog.Default()), the clock
+// (time.Now) and the source name (kind, the connector's own).
+func Defaults(log *slog.Logger, now func() time.Time, source, kind string) (*slog.Logger, func() time.Time, string) {
+	if log == nil {
+		log = slog.Default()
+	}
+	if now == nil {
+		now = time.Now
+	}
+	if source == "" {
+		source = kind
+	}
+	return log, now, source
 }
 
 // ReadBody reads a request body of at most MaxBodyBytes. It answers the request itself (405, 413 or 400) and

@@ -29,18 +29,7 @@ type Config struct {
 // (200) only after sink.Accept returned nil; Telegram redelivers the update otherwise. An overloaded sink gives 503
 // with Retry-After, any other sink error 500. Ignored updates are acknowledged without reaching the sink.
 func Handler(cfg Config, sink Sink) http.Handler {
-	log := cfg.Logger
-	if log == nil {
-		log = slog.Default()
-	}
-	now := cfg.Now
-	if now == nil {
-		now = time.Now
-	}
-	source := cfg.Source
-	if source == "" {
-		source = SourceKind
-	}
+	log, now, source := connector.Defaults(cfg.Logger, cfg.Now, cfg.Source, SourceKind)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if cfg.Secret != "" &&
 			subtle.ConstantTimeCompare([]byte(r.Header.Get(SecretHeader)), []byte(cfg.Secret)) != 1 {

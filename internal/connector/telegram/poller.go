@@ -43,14 +43,7 @@ func (p *Poller) Run(ctx context.Context) error {
 	if p.Client == nil || p.Offsets == nil || p.Sink == nil {
 		return errors.New("telegram: poller needs a Client, an OffsetStore and a Sink")
 	}
-	log := p.Logger
-	if log == nil {
-		log = slog.Default()
-	}
-	source := p.Source
-	if source == "" {
-		source = SourceKind
-	}
+	log, now, source := connector.Defaults(p.Logger, p.Now, p.Source, SourceKind)
 	timeout := p.Timeout
 	if timeout == 0 {
 		timeout = 25 * time.Second
@@ -60,10 +53,6 @@ func (p *Poller) Run(ctx context.Context) error {
 		limit = 100
 	}
 	bo := backoff{min: p.MinBackoff, max: p.MaxBackoff}
-	now := p.Now
-	if now == nil {
-		now = time.Now
-	}
 
 	var offset int64
 	for {

@@ -30,18 +30,7 @@ type Config struct {
 // else, so an acknowledged message is durable and an unacknowledged one comes again. An overloaded sink gives 503
 // with Retry-After, any other sink error 500. Event types Otklik does not take in are answered "ok".
 func Handler(cfg Config, sink Sink) http.Handler {
-	log := cfg.Logger
-	if log == nil {
-		log = slog.Default()
-	}
-	now := cfg.Now
-	if now == nil {
-		now = time.Now
-	}
-	source := cfg.Source
-	if source == "" {
-		source = SourceKind
-	}
+	log, now, source := connector.Defaults(cfg.Logger, cfg.Now, cfg.Source, SourceKind)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, ok := connector.ReadBody(w, r)
 		if !ok {
