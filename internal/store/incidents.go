@@ -495,11 +495,17 @@ func (s *Store) Answer(ctx context.Context, id int64) (model.Answer, error) {
 
 // Events returns the audit log of an incident, oldest first.
 func (s *Store) Events(ctx context.Context, incidentID int64) ([]model.Event, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT id, incident_id, answer_id, actor_id, actor, type, from_state, to_state, data, at
-		FROM events WHERE incident_id = ? ORDER BY id`), incidentID)
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+eventCols+` FROM events WHERE incident_id = ? ORDER BY id`), incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("store: list events of incident %d: %w", incidentID, err)
 	}
+	return collectEvents(rows)
+}
+
+const eventCols = `id, incident_id, answer_id, actor_id, actor, type, from_state, to_state, data, at`
+
+// collectEvents reads and closes rows of eventCols.
+func collectEvents(rows *sql.Rows) ([]model.Event, error) {
 	defer rows.Close()
 	var out []model.Event
 	for rows.Next() {

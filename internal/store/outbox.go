@@ -376,29 +376,13 @@ func (s *Store) EventsToNotify(ctx context.Context, types []string, since time.T
 	}
 	ph := strings.TrimSuffix(strings.Repeat("?,", len(types)), ",")
 	args := append(toAny(types), ms(since))
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(fmt.Sprintf(`SELECT e.id, e.incident_id, e.answer_id, e.actor_id, e.actor,
-		e.type, e.from_state, e.to_state, e.data, e.at FROM events e WHERE e.type IN (%s) AND e.at >= ?
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(fmt.Sprintf(`SELECT e.`+strings.ReplaceAll(eventCols, ", ", ", e.")+`
+		FROM events e WHERE e.type IN (%s) AND e.at >= ?
 		AND NOT EXISTS (SELECT 1 FROM notified_events n WHERE n.event_id = e.id) ORDER BY e.id LIMIT %d`, ph, limit)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: events to notify: %w", err)
 	}
-	defer rows.Close()
-	var out []model.Event
-	for rows.Next() {
-		var e model.Event
-		var inc, ans, actor sql.NullInt64
-		var data string
-		var at int64
-		if err := rows.Scan(&e.ID, &inc, &ans, &actor, &e.Actor, &e.Type, &e.From, &e.To, &data, &at); err != nil {
-			return nil, fmt.Errorf("store: scan event: %w", err)
-		}
-		e.IncidentID, e.AnswerID, e.ActorID, e.At = inc.Int64, ans.Int64, actor.Int64, fromMS(at)
-		if data != "" {
-			e.Data = json.RawMessage(data)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return collectEvents(rows)
 }
 
 // MarkEventNotified records that the notifications of an event were enqueued (jobs of them), in the same
