@@ -131,6 +131,30 @@ func (f *csvFile) next() ([]string, int, error) {
 	return rec, line, nil
 }
 
+// each calls fn with every record after the header and the line it starts on, and returns the problems of the
+// bad lines: those that do not parse and those fn refuses (with fn's error). It reads to the end of the file and
+// stops early only when reading fails.
+func (f *csvFile) each(fn func(rec []string, line int) error) ([]LineError, error) {
+	var bad []LineError
+	for {
+		rec, line, err := f.next()
+		if errors.Is(err, io.EOF) {
+			return bad, nil
+		}
+		var le LineError
+		if errors.As(err, &le) {
+			bad = append(bad, le)
+			continue
+		}
+		if err != nil {
+			return bad, err
+		}
+		if err := fn(rec, line); err != nil {
+			bad = append(bad, LineError{line, err})
+		}
+	}
+}
+
 func field(rec []string, i int) string {
 	if i < 0 || i >= len(rec) {
 		return ""
@@ -170,27 +194,17 @@ func ParseRulesCSV(rd io.Reader, refs *store.Refs) ([]store.RoutingRule, []LineE
 		return -1
 	}
 	var rules []store.RoutingRule
-	var bad []LineError
-	for {
-		rec, line, err := f.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var le LineError
-		if errors.As(err, &le) {
-			bad = append(bad, le)
-			continue
-		}
-		if err != nil {
-			return nil, bad, err
-		}
+	bad, err := f.each(func(rec []string, _ int) error {
 		rule := store.RoutingRule{Category: field(rec, col("category")), Territory: field(rec, col("territory")),
 			Kind: field(rec, col("kind")), Executor: field(rec, col("executor")), Note: field(rec, col("note"))}
 		if err := checkRule(refs, &rule, field(rec, col("position")), len(rules)); err != nil {
-			bad = append(bad, LineError{line, err})
-			continue
+			return err
 		}
 		rules = append(rules, rule)
+		return nil
+	})
+	if err != nil {
+		return nil, bad, err
 	}
 	if len(bad) > 0 {
 		return nil, bad, nil
@@ -279,28 +293,15 @@ func ParseBuildingsCSV(rd io.Reader, cols BuildingColumns, refs *store.Refs) ([]
 		}
 	}
 	var rows []BuildingRow
-	var bad []LineError
-	for {
-		rec, line, err := f.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var le LineError
-		if errors.As(err, &le) {
-			bad = append(bad, le)
-			continue
-		}
-		if err != nil {
-			return rows, bad, err
-		}
+	bad, err := f.each(func(rec []string, line int) error {
 		b, err := buildingOf(rec, ai, ei, ti, cols, refs, names)
 		if err != nil {
-			bad = append(bad, LineError{line, err})
-			continue
+			return err
 		}
 		rows = append(rows, BuildingRow{line, b})
-	}
-	return rows, bad, nil
+		return nil
+	})
+	return rows, bad, err
 }
 
 func buildingOf(rec []string, ai, ei, ti int, cols BuildingColumns, refs *store.Refs, names map[string]string) (store.Building, error) {
