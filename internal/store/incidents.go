@@ -314,6 +314,26 @@ type StatsFilter struct {
 	Now         time.Time
 }
 
+// conds returns the conditions on incidents, their columns prefixed with p ("" or "i."), that select the
+// filter's territory, executor and period, and their arguments.
+func (f StatsFilter) conds(p string) ([]string, []any) {
+	var where []string
+	var args []any
+	if f.TerritoryID != 0 {
+		where, args = append(where, p+"territory_id = ?"), append(args, f.TerritoryID)
+	}
+	if f.ExecutorID != 0 {
+		where, args = append(where, p+"executor_id = ?"), append(args, f.ExecutorID)
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, p+"created_at >= ?"), append(args, ms(f.From))
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, p+"created_at < ?"), append(args, ms(f.To))
+	}
+	return where, args
+}
+
 // Stats counts incidents by status, overdue ones, and the median time to first reaction (from the dashboard
 // rollup, see rollup.go; otherwise counted from the incidents in three queries).
 func (s *Store) Stats(ctx context.Context, f StatsFilter) (Stats, error) {
@@ -328,20 +348,7 @@ func (s *Store) Stats(ctx context.Context, f StatsFilter) (Stats, error) {
 
 // statsRaw counts Stats from the incidents (three queries).
 func (s *Store) statsRaw(ctx context.Context, f StatsFilter) (Stats, error) {
-	var where []string
-	var args []any
-	if f.TerritoryID != 0 {
-		where, args = append(where, "territory_id = ?"), append(args, f.TerritoryID)
-	}
-	if f.ExecutorID != 0 {
-		where, args = append(where, "executor_id = ?"), append(args, f.ExecutorID)
-	}
-	if !f.From.IsZero() {
-		where, args = append(where, "created_at >= ?"), append(args, ms(f.From))
-	}
-	if !f.To.IsZero() {
-		where, args = append(where, "created_at < ?"), append(args, ms(f.To))
-	}
+	where, args := f.conds("")
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")

@@ -1151,20 +1151,7 @@ func (s *Store) statsRollup(ctx context.Context, f StatsFilter) (Stats, bool, er
 			return err
 		}
 		// The filter on the incidents themselves, for the pending ones and the live counts.
-		var where []string
-		var args []any
-		if f.TerritoryID != 0 {
-			where, args = append(where, "i.territory_id = ?"), append(args, f.TerritoryID)
-		}
-		if f.ExecutorID != 0 {
-			where, args = append(where, "i.executor_id = ?"), append(args, f.ExecutorID)
-		}
-		if !f.From.IsZero() {
-			where, args = append(where, "i.created_at >= ?"), append(args, ms(f.From))
-		}
-		if !f.To.IsZero() {
-			where, args = append(where, "i.created_at < ?"), append(args, ms(f.To))
-		}
+		where, args := f.conds("i.")
 		cond := "1 = 1"
 		if len(where) > 0 {
 			cond = strings.Join(where, " AND ")
