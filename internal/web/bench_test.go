@@ -75,14 +75,16 @@ func benchBackends(b *testing.B) []storetest.Backend {
 // the 60 days before now (about 1,700 a day: a dense region), first reactions for the answered ones.
 //
 // With OTKLIK_BENCH_CACHE naming a directory, a SQLite database generated once is kept there (VACUUM INTO, by
-// size) and later runs start from a copy of it: generating a million incidents takes minutes.
+// size) and later runs start from a copy of it: generating a million incidents takes minutes. On PostgreSQL the
+// generated database itself is kept, named otklik_bench_<n>, and later runs start from a clone of it (drop it
+// to generate afresh).
 func newBenchEnvOn(b testing.TB, n int, be storetest.Backend) *benchEnv {
 	b.Helper()
 	ctx := context.Background()
 	now := time.Date(2026, 11, 26, 4, 0, 0, 0, time.UTC)
-	st, cached := openBenchCache(b, n, be)
+	cache := &benchCache{n: n, be: be}
+	st, cached := cache.open(b)
 	if !cached {
-		st = be.Open(b)
 		generateBenchIncidents(b, st, n, now)
 	}
 	// As serve does in the background: the pages read a folded rollup.
@@ -93,7 +95,7 @@ func newBenchEnvOn(b testing.TB, n int, be storetest.Backend) *benchEnv {
 		b.Logf("folded %d incidents into the dashboard rollup in %s", folded, time.Since(start).Round(time.Millisecond))
 	}
 	if !cached {
-		saveBenchCache(b, st, n, be)
+		st = cache.save(b, st)
 	}
 	refs, err := st.LoadRefs(ctx)
 	if err != nil {
@@ -141,15 +143,40 @@ func benchCachePath(n int, be storetest.Backend) string {
 	return filepath.Join(dir, fmt.Sprintf("otklik-bench-%d.db", n))
 }
 
-// openBenchCache opens a copy of the cached database of n incidents, if there is one.
-func openBenchCache(b testing.TB, n int, be storetest.Backend) (*store.Store, bool) {
+// benchTemplateDB is the PostgreSQL database OTKLIK_BENCH_CACHE keeps the generated incidents in, as a template
+// later runs are cloned from ("" when unset or not PostgreSQL).
+func benchTemplateDB(n int, be storetest.Backend) string {
+	if os.Getenv("OTKLIK_BENCH_CACHE") == "" || be.Name != "postgres" {
+		return ""
+	}
+	return fmt.Sprintf("otklik_bench_%d", n)
+}
+
+// benchCache is where a run of newBenchEnvOn generates or finds its database.
+type benchCache struct {
+	n  int
+	be storetest.Backend
+	pg storetest.PostgresDatabase // the database generated into, when it is to be kept as a PostgreSQL template
+}
+
+// open opens a copy of the cached database of n incidents if there is one (cached), else the store to generate
+// into.
+func (c *benchCache) open(b testing.TB) (st *store.Store, cached bool) {
 	b.Helper()
-	src := benchCachePath(n, be)
+	if tmpl := benchTemplateDB(c.n, c.be); tmpl != "" {
+		if storetest.PostgresTemplateExists(b, tmpl) {
+			b.Logf("started from a copy of database %s", tmpl)
+			return storetest.OpenPostgresDatabase(b, storetest.NewPostgresDatabase(b, tmpl)), true
+		}
+		c.pg = storetest.NewPostgresDatabase(b, "")
+		return storetest.OpenPostgresDatabase(b, c.pg), false
+	}
+	src := benchCachePath(c.n, c.be)
 	if src == "" {
-		return nil, false
+		return c.be.Open(b), false
 	}
 	if _, err := os.Stat(src); err != nil {
-		return nil, false
+		return c.be.Open(b), false
 	}
 	dst := filepath.Join(b.TempDir(), "otklik.db")
 	if err := copyFile(src, dst); err != nil {
@@ -168,12 +195,18 @@ func openBenchCache(b testing.TB, n int, be storetest.Backend) (*store.Store, bo
 	return st, true
 }
 
-// saveBenchCache keeps a consistent copy of the generated database for later runs.
-func saveBenchCache(b testing.TB, st *store.Store, n int, be storetest.Backend) {
+// save keeps the generated database for later runs and returns the store to go on with: SQLite keeps a
+// consistent copy (VACUUM INTO); PostgreSQL keeps the database itself as the template and goes on with a clone.
+func (c *benchCache) save(b testing.TB, st *store.Store) *store.Store {
 	b.Helper()
-	dst := benchCachePath(n, be)
+	if tmpl := benchTemplateDB(c.n, c.be); tmpl != "" {
+		st.Close()
+		storetest.KeepPostgresDatabase(b, c.pg, tmpl)
+		return storetest.OpenPostgresDatabase(b, storetest.NewPostgresDatabase(b, tmpl))
+	}
+	dst := benchCachePath(c.n, c.be)
 	if dst == "" {
-		return
+		return st
 	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		b.Fatal(err)
@@ -186,6 +219,7 @@ func saveBenchCache(b testing.TB, st *store.Store, n int, be storetest.Backend) 
 	if err := os.Rename(tmp, dst); err != nil {
 		b.Fatal(err)
 	}
+	return st
 }
 
 // copyFile copies src to dst.

@@ -78,19 +78,12 @@ func OpenSQLiteFile(t testing.TB) *store.Store {
 // OpenPostgres opens a fresh, migrated PostgreSQL store in a new schema (skips when not configured).
 func OpenPostgres(t testing.TB) *store.Store {
 	t.Helper()
-	dsn := os.Getenv(EnvPostgres)
-	if dsn == "" {
-		t.Skipf("set %s=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run against PostgreSQL", EnvPostgres)
-	}
+	admin, dsn := postgresAdmin(t)
+	defer admin.Close()
 	ctx := context.Background()
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	schema := "t_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatalf("open postgres: %v", err)
-	}
-	defer admin.Close()
 	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatalf("create schema (is PostgreSQL running at %s?): %v", dsn, err)
 	}
@@ -118,4 +111,105 @@ func OpenPostgres(t testing.TB) *store.Store {
 		t.Fatalf("migrate postgres: %v", err)
 	}
 	return st
+}
+
+// PostgresDatabase is a PostgreSQL database of its own (rather than a schema), for benchmarks that keep what
+// they generated as a template to clone later runs from (CREATE DATABASE … TEMPLATE copies the files: seconds,
+// where generating a million incidents takes many minutes).
+type PostgresDatabase struct {
+	Name string
+	DSN  string // OTKLIK_TEST_POSTGRES with the database replaced by Name
+}
+
+// postgresAdmin opens the database of OTKLIK_TEST_POSTGRES (skips when not configured).
+func postgresAdmin(t testing.TB) (*sql.DB, string) {
+	t.Helper()
+	dsn := os.Getenv(EnvPostgres)
+	if dsn == "" {
+		t.Skipf("set %s=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run against PostgreSQL", EnvPostgres)
+	}
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	return admin, dsn
+}
+
+// withDatabase returns dsn naming database db instead of its own.
+func withDatabase(t testing.TB, dsn, db string) string {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatalf("parse %s: %v", EnvPostgres, err)
+	}
+	u.Path = "/" + db
+	return u.String()
+}
+
+// PostgresTemplateExists reports whether the database name exists on the server of OTKLIK_TEST_POSTGRES.
+func PostgresTemplateExists(t testing.TB, name string) bool {
+	t.Helper()
+	admin, _ := postgresAdmin(t)
+	defer admin.Close()
+	var n int
+	if err := admin.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM pg_database WHERE datname = $1`, name).Scan(&n); err != nil {
+		t.Fatalf("look for database %s: %v", name, err)
+	}
+	return n > 0
+}
+
+// NewPostgresDatabase creates an empty database with a random name (a copy of template when it is not empty),
+// dropped when the test ends unless it was renamed meanwhile (KeepPostgresDatabase).
+func NewPostgresDatabase(t testing.TB, template string) PostgresDatabase {
+	t.Helper()
+	admin, dsn := postgresAdmin(t)
+	defer admin.Close()
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "otklik_t_" + hex.EncodeToString(b)
+	stmt := "CREATE DATABASE " + name
+	if template != "" {
+		stmt += " TEMPLATE " + template
+	}
+	if _, err := admin.ExecContext(context.Background(), stmt); err != nil {
+		t.Fatalf("create database %s (is PostgreSQL running at %s?): %v", name, dsn, err)
+	}
+	t.Cleanup(func() {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		_, _ = db.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	})
+	return PostgresDatabase{Name: name, DSN: withDatabase(t, dsn, name)}
+}
+
+// OpenPostgresDatabase opens and migrates the store of db; it is closed when the test ends.
+func OpenPostgresDatabase(t testing.TB, db PostgresDatabase) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, db.DSN)
+	if err != nil {
+		t.Fatalf("open postgres database %s: %v", db.Name, err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatalf("migrate postgres database %s: %v", db.Name, err)
+	}
+	return st
+}
+
+// KeepPostgresDatabase renames db (whose stores must all be closed) to name, replacing any database of that
+// name, so that it outlives the test as a template.
+func KeepPostgresDatabase(t testing.TB, db PostgresDatabase, name string) {
+	t.Helper()
+	admin, _ := postgresAdmin(t)
+	defer admin.Close()
+	ctx := context.Background()
+	for _, stmt := range []string{"DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", "ALTER DATABASE " + db.Name + " RENAME TO " + name} {
+		if _, err := admin.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("keep database %s as %s: %v", db.Name, name, err)
+		}
+	}
 }
