@@ -1054,14 +1054,6 @@ func (s *Store) rollupFigures(ctx context.Context, r *rollupRead, f DashboardFil
 // middle values (one query; every one of them, so that the statements do not depend on the rows) and picks
 // each group's values at the ranks its median needs.
 func (s *Store) pickMedians(ctx context.Context, r *rollupRead, f DashboardFilter, dims []BreakdownBy, needs []map[string]*medianNeed, buckets map[int]bool, keyOf func(BreakdownBy, int64, int64, int64) string, from string) error {
-	cond, args := periodCond(f)
-	d := `(i.first_reaction_at - i.created_at)`
-	rng, rargs := bucketRanges(d, buckets)
-	rows, err := r.tx.QueryContext(ctx, s.d.rebind(`SELECT COALESCE(i.territory_id, 0), COALESCE(i.category_id, 0), COALESCE(i.executor_id, 0), `+d+`
-		FROM `+from+` WHERE `+cond+` AND i.first_reaction_at IS NOT NULL AND `+rng), append(append([]any{}, args...), rargs...)...)
-	if err != nil {
-		return fmt.Errorf("store: dashboard reaction times: %w", err)
-	}
 	type pick struct {
 		need *medianNeed
 		vals map[int][]int64
@@ -1073,20 +1065,15 @@ func (s *Store) pickMedians(ctx context.Context, r *rollupRead, f DashboardFilte
 			picks[i][k] = &pick{need: n, vals: map[int][]int64{}}
 		}
 	}
-	err = scanAll(rows, func(sc func(...any) error) error {
-		var t, c, e, v int64
-		if err := sc(&t, &c, &e, &v); err != nil {
-			return err
-		}
+	take := func(t, c, e, v int64) {
 		b := histBucket(v)
 		for i, by := range dims {
 			if p, ok := picks[i][keyOf(by, t, c, e)]; ok && (p.need.bucket[0] == b || p.need.bucket[1] == b) {
 				p.vals[b] = append(p.vals[b], v)
 			}
 		}
-		return nil
-	})
-	if err != nil {
+	}
+	if err := s.readReactionTimes(ctx, r.tx, f, buckets, from, take); err != nil {
 		return fmt.Errorf("store: dashboard reaction times: %w", err)
 	}
 	for i := range dims {
@@ -1099,6 +1086,82 @@ func (s *Store) pickMedians(ctx context.Context, r *rollupRead, f DashboardFilte
 				}
 			}
 		}
+	}
+	return nil
+}
+
+// readReactionTimes calls take with the territory, category, executor and reaction time of every incident of
+// the period answered within the buckets. PostgreSQL sends them as one string of numbers: tens of thousands of
+// rows (a year's median buckets at a million incidents) cost database/sql and the driver about three
+// microseconds each, the string a tenth of that.
+func (s *Store) readReactionTimes(ctx context.Context, q queryer, f DashboardFilter, buckets map[int]bool, from string, take func(t, c, e, v int64)) error {
+	cond, args := periodCond(f)
+	d := `(i.first_reaction_at - i.created_at)`
+	rng, rargs := bucketRanges(d, buckets)
+	where := ` FROM ` + from + ` WHERE ` + cond + ` AND i.first_reaction_at IS NOT NULL AND ` + rng
+	args = append(append([]any{}, args...), rargs...)
+	if s.d.name == "postgres" {
+		var packed sql.NullString
+		// Which index serves best depends on the period and the buckets: a generic plan (which the driver's
+		// prepared statement gets after five runs) chose by creation time and read a year's answered incidents.
+		if _, err := q.ExecContext(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+			return err
+		}
+		err := q.QueryRowContext(ctx, s.d.rebind(`SELECT string_agg(COALESCE(i.territory_id, 0) || ' ' || COALESCE(i.category_id, 0) || ' ' ||
+			COALESCE(i.executor_id, 0) || ' ' || `+d+`, ' ')`+where), args...).Scan(&packed)
+		if err != nil {
+			return err
+		}
+		return unpackInts(packed.String, 4, func(n []int64) { take(n[0], n[1], n[2], n[3]) })
+	}
+	rows, err := q.QueryContext(ctx, s.d.rebind(`SELECT COALESCE(i.territory_id, 0), COALESCE(i.category_id, 0), COALESCE(i.executor_id, 0), `+d+where), args...)
+	if err != nil {
+		return err
+	}
+	return scanAll(rows, func(sc func(...any) error) error {
+		var t, c, e, v int64
+		if err := sc(&t, &c, &e, &v); err != nil {
+			return err
+		}
+		take(t, c, e, v)
+		return nil
+	})
+}
+
+// unpackInts reads a string of space-separated integers (optionally negative) in groups of width, calling fn
+// with each group (the slice is reused).
+func unpackInts(s string, width int, fn func([]int64)) error {
+	group := make([]int64, 0, width)
+	for i := 0; i < len(s); {
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
+		neg := s[i] == '-'
+		if neg {
+			i++
+		}
+		start := i
+		var n int64
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			n = n*10 + int64(s[i]-'0')
+			i++
+		}
+		if i == start || (i < len(s) && s[i] != ' ') {
+			return fmt.Errorf("malformed number list at byte %d", start)
+		}
+		if neg {
+			n = -n
+		}
+		if group = append(group, n); len(group) == width {
+			fn(group)
+			group = group[:0]
+		}
+	}
+	if len(group) != 0 {
+		return fmt.Errorf("number list of %d is not a multiple of %d", len(group), width)
 	}
 	return nil
 }
