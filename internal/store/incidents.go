@@ -230,13 +230,7 @@ func (s *Store) ListIncidents(ctx context.Context, f IncidentFilter) (IncidentPa
 	if !f.To.IsZero() {
 		add("i.created_at < ?", ms(f.To))
 	}
-	if terms := search.Terms(f.Query); len(terms) > 0 {
-		cond, targs, err := s.termsCond(ctx, terms, f.Sort)
-		if err != nil {
-			return IncidentPage{}, err
-		}
-		add(cond, targs...)
-	}
+	terms := search.Terms(f.Query)
 	col, dir := "i.created_at", "DESC"
 	switch f.Sort {
 	case SortCreatedAsc:
@@ -256,17 +250,66 @@ func (s *Store) ListIncidents(ctx context.Context, f IncidentFilter) (IncidentPa
 		}
 		add(fmt.Sprintf("(%s %s ? OR (%s = ? AND i.id %s ?))", col, op, col, op), v, v, id)
 	}
+	order := fmt.Sprintf(" ORDER BY %s %s, i.id %s", col, dir, dir)
+	var page IncidentPage
+	var err error
+	if len(terms) > 1 && s.d.name == "postgres" {
+		// Several words, each in a good share of the incidents: the first page is usually among the first few
+		// thousand incidents of the list, where checking each one finds it sooner than intersecting the words'
+		// postings and sorting what they share (a million incidents, two words in 15 % each: 50 ms against 560).
+		// The walk is bounded; only when it does not fill the page are the postings intersected.
+		window := searchWindow
+		if s.searchWindowMax > 0 {
+			window = s.searchWindowMax
+		}
+		inner := "SELECT * FROM incidents i"
+		if len(where) > 0 {
+			inner += " WHERE " + strings.Join(where, " AND ")
+		}
+		inner += order + fmt.Sprintf(" LIMIT %d", window)
+		exists := make([]string, len(terms))
+		for i := range terms {
+			exists[i] = "EXISTS (SELECT 1 FROM incident_terms it WHERE it.term = ? AND it.incident_id = i.id)"
+		}
+		q := strings.Replace(incidentSelect, "FROM incidents i", "FROM ("+inner+") i", 1) +
+			" WHERE " + strings.Join(exists, " AND ") + order + fmt.Sprintf(" LIMIT %d", f.Limit+1)
+		if page, err = s.listPage(ctx, q, append(append([]any{}, args...), toAny(terms)...), f); err != nil {
+			return IncidentPage{}, err
+		}
+		if len(page.Items) > f.Limit {
+			return page.finish(f), nil
+		}
+	}
+	if len(terms) > 0 {
+		cond, targs, err := s.termsCond(ctx, terms, f.Sort)
+		if err != nil {
+			return IncidentPage{}, err
+		}
+		add(cond, targs...)
+	}
 	q := incidentSelect
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += fmt.Sprintf(" ORDER BY %s %s, i.id %s LIMIT %d", col, dir, dir, f.Limit+1)
+	q += order + fmt.Sprintf(" LIMIT %d", f.Limit+1)
+	if page, err = s.listPage(ctx, q, args, f); err != nil {
+		return IncidentPage{}, err
+	}
+	return page.finish(f), nil
+}
+
+// searchWindow is how many incidents of the list a search by several words on PostgreSQL checks one by one
+// before it intersects the words' postings instead.
+const searchWindow = 10_000
+
+// listPage runs a list query and scans its incidents.
+func (s *Store) listPage(ctx context.Context, q string, args []any, f IncidentFilter) (IncidentPage, error) {
 	rows, err := s.db.QueryContext(ctx, s.d.rebind(q), args...)
 	if err != nil {
 		return IncidentPage{}, fmt.Errorf("store: list incidents: %w", err)
 	}
 	defer rows.Close()
-	page := IncidentPage{Items: make([]model.Incident, 0, f.Limit)}
+	page := IncidentPage{Items: make([]model.Incident, 0, f.Limit+1)}
 	for rows.Next() {
 		inc, err := scanIncident(rows, f.Now)
 		if err != nil {
@@ -277,6 +320,11 @@ func (s *Store) ListIncidents(ctx context.Context, f IncidentFilter) (IncidentPa
 	if err := rows.Err(); err != nil {
 		return IncidentPage{}, fmt.Errorf("store: list incidents: %w", err)
 	}
+	return page, nil
+}
+
+// finish cuts a page read with one incident more than f.Limit to f.Limit and sets its cursor.
+func (page IncidentPage) finish(f IncidentFilter) IncidentPage {
 	if len(page.Items) > f.Limit {
 		page.Items = page.Items[:f.Limit]
 		last := page.Items[len(page.Items)-1]
@@ -286,7 +334,7 @@ func (s *Store) ListIncidents(ctx context.Context, f IncidentFilter) (IncidentPa
 		}
 		page.NextCursor = encodeCursor(v, last.ID)
 	}
-	return page, nil
+	return page
 }
 
 func toAny[T any](in []T) []any {

@@ -78,3 +78,7 @@ func (s *Store) SetReaderFoldLimit(n int) { s.readerFoldMax = n }
 
 // SetCommonTerm sets how many incidents make a search word common (searched by walking the list).
 func (s *Store) SetCommonTerm(n int) { s.commonTermMin = n }
+
+// SetSearchWindow sets how many incidents a search by several words walks before intersecting postings
+// (PostgreSQL).
+func (s *Store) SetSearchWindow(n int) { s.searchWindowMax = n }

@@ -37,6 +37,9 @@ type Store struct {
 	readerFoldMax int
 	// commonTermMin is how many incidents make a search word common (0: commonTerm).
 	commonTermMin int
+	// searchWindowMax is how many incidents a search by several words walks before intersecting postings (0:
+	// searchWindow).
+	searchWindowMax int
 
 	// grown counts the messages Ingest has written since the planner's statistics were last refreshed
 	// (PostgreSQL), and analyzed how many there were then: see refreshStatistics.
