@@ -87,14 +87,7 @@ func OpenPostgres(t testing.TB) *store.Store {
 	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatalf("create schema (is PostgreSQL running at %s?): %v", dsn, err)
 	}
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", dsn)
-		if err != nil {
-			return
-		}
-		defer db.Close()
-		_, _ = db.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-	})
+	dropAtCleanup(t, dsn, "DROP SCHEMA "+schema+" CASCADE")
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatalf("parse %s: %v", EnvPostgres, err)
@@ -174,14 +167,7 @@ func NewPostgresDatabase(t testing.TB, template string) PostgresDatabase {
 	if _, err := admin.ExecContext(context.Background(), stmt); err != nil {
 		t.Fatalf("create database %s (is PostgreSQL running at %s?): %v", name, dsn, err)
 	}
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", dsn)
-		if err != nil {
-			return
-		}
-		defer db.Close()
-		_, _ = db.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-	})
+	dropAtCleanup(t, dsn, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 	return PostgresDatabase{Name: name, DSN: withDatabase(t, dsn, name)}
 }
 
@@ -212,4 +198,16 @@ func KeepPostgresDatabase(t testing.TB, db PostgresDatabase, name string) {
 			t.Fatalf("keep database %s as %s: %v", db.Name, name, err)
 		}
 	}
+}
+
+// dropAtCleanup runs stmt on the server of dsn when the test ends (best effort: a test's leftovers do not fail it).
+func dropAtCleanup(t testing.TB, dsn, stmt string) {
+	t.Cleanup(func() {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		_, _ = db.ExecContext(context.Background(), stmt)
+	})
 }
