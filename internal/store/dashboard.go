@@ -1100,32 +1100,24 @@ func (s *Store) readReactionTimes(ctx context.Context, q queryer, f DashboardFil
 	rng, rargs := bucketRanges(d, buckets)
 	where := ` FROM ` + from + ` WHERE ` + cond + ` AND i.first_reaction_at IS NOT NULL AND ` + rng
 	args = append(append([]any{}, args...), rargs...)
+	agg := `group_concat(`
 	if s.d.name == "postgres" {
-		var packed sql.NullString
+		agg = `string_agg(`
+	}
+	packedSQL := `SELECT ` + agg + `COALESCE(i.territory_id, 0) || ' ' || COALESCE(i.category_id, 0) || ' ' ||
+			COALESCE(i.executor_id, 0) || ' ' || ` + d + `, ' ')` + where
+	var packed sql.NullString
+	if s.d.name == "postgres" {
 		// Which index serves best depends on the period and the buckets: a generic plan (which the driver's
 		// prepared statement gets after five runs) chose by creation time and read a year's answered incidents.
 		if _, err := q.ExecContext(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
 			return err
 		}
-		err := q.QueryRowContext(ctx, s.d.rebind(`SELECT string_agg(COALESCE(i.territory_id, 0) || ' ' || COALESCE(i.category_id, 0) || ' ' ||
-			COALESCE(i.executor_id, 0) || ' ' || `+d+`, ' ')`+where), args...).Scan(&packed)
-		if err != nil {
-			return err
-		}
-		return unpackInts(packed.String, 4, func(n []int64) { take(n[0], n[1], n[2], n[3]) })
 	}
-	rows, err := q.QueryContext(ctx, s.d.rebind(`SELECT COALESCE(i.territory_id, 0), COALESCE(i.category_id, 0), COALESCE(i.executor_id, 0), `+d+where), args...)
-	if err != nil {
+	if err := q.QueryRowContext(ctx, s.d.rebind(packedSQL), args...).Scan(&packed); err != nil {
 		return err
 	}
-	return scanAll(rows, func(sc func(...any) error) error {
-		var t, c, e, v int64
-		if err := sc(&t, &c, &e, &v); err != nil {
-			return err
-		}
-		take(t, c, e, v)
-		return nil
-	})
+	return unpackInts(packed.String, 4, func(n []int64) { take(n[0], n[1], n[2], n[3]) })
 }
 
 // unpackInts reads a string of space-separated integers (optionally negative) in groups of width, calling fn
