@@ -1091,9 +1091,9 @@ func (s *Store) pickMedians(ctx context.Context, r *rollupRead, f DashboardFilte
 }
 
 // readReactionTimes calls take with the territory, category, executor and reaction time of every incident of
-// the period answered within the buckets. PostgreSQL sends them as one string of numbers: tens of thousands of
-// rows (a year's median buckets at a million incidents) cost database/sql and the driver about three
-// microseconds each, the string a tenth of that.
+// the period answered within the buckets. The database sends them as one string of numbers (string_agg,
+// group_concat): tens of thousands of rows (a year's median buckets at a million incidents) cost database/sql
+// and the driver about three microseconds each, the string a tenth of that.
 func (s *Store) readReactionTimes(ctx context.Context, q queryer, f DashboardFilter, buckets map[int]bool, from string, take func(t, c, e, v int64)) error {
 	cond, args := periodCond(f)
 	d := `(i.first_reaction_at - i.created_at)`

@@ -23,7 +23,8 @@ import (
 	"github.com/otklik/otklik/internal/workflow"
 )
 
-// benchEnv is the demo region with n generated incidents in a SQLite file, for page benchmarks.
+// benchEnv is the demo region with n generated incidents in a SQLite file or a PostgreSQL database, for page
+// benchmarks.
 type benchEnv struct {
 	st    *store.Store
 	srv   *Server
