@@ -752,8 +752,9 @@ func (s *Store) daysRaw(ctx context.Context, q queryer, f DashboardFilter) ([]Da
 	return days, nil
 }
 
-// growingProblems is GrowingProblems through q: from the rollup's territory × category days and the pending
-// incidents when r is set (a fortnight's rollup rows rather than a fortnight's incidents), else from the incidents.
+// growingProblems is GrowingProblems through q: from the rollup's trailing weeks of territory × category (two
+// rows a pair: the weeks ending today and a week ago) and the pending incidents when r is set, else from the
+// incidents.
 func (s *Store) growingProblems(ctx context.Context, db queryer, r *rollupRead, now time.Time, loc *time.Location, territoryID int64, limit int) ([]GrowingProblem, error) {
 	if limit <= 0 {
 		limit = 10
@@ -787,13 +788,12 @@ func (s *Store) growingProblems(ctx context.Context, db queryer, r *rollupRead, 
 		inner = fmt.Sprintf(weeks, s.periodIncidents(DashboardFilter{TerritoryID: territoryID}, ""), cond)
 		args = append([]any{midMS, midMS}, cargs...)
 	} else {
-		received := `n_new + n_assigned + n_in_work + n_interim + n_resolved`
-		inner = fmt.Sprintf(`SELECT category_id, territory_id, CASE WHEN bucket >= ? THEN %[1]s ELSE 0 END AS cur,
-			CASE WHEN bucket < ? THEN %[1]s ELSE 0 END AS prev FROM dash_rollup
-			WHERE grain = %[2]d AND lvl = 0 AND excl = 0 AND bucket >= ? AND bucket < ? AND territory_id <> 0 AND category_id <> 0%[3]s
-			UNION ALL `, received, gTerritoryCategory, terr) + fmt.Sprintf(weeks, s.pendingFrom(), `i.dash_state > 0 AND `+cond)
+		inner = fmt.Sprintf(`SELECT category_id, territory_id, CASE WHEN bucket = ? THEN %[1]s ELSE 0 END AS cur,
+			CASE WHEN bucket = ? THEN %[1]s ELSE 0 END AS prev FROM dash_rollup
+			WHERE grain = %[2]d AND lvl = 0 AND excl = 0 AND bucket IN (?, ?)%[3]s
+			UNION ALL `, measureCols[mWeekReceived], gWeekTerritoryCategory, terr) + fmt.Sprintf(weeks, s.pendingFrom(), `i.dash_state > 0 AND `+cond)
 		day := floorDiv(ms(now)+r.off, dayMS)
-		args = []any{day - 6, day - 6, day - 13, day + 1}
+		args = []any{day, day - 7, day, day - 7}
 		if territoryID != 0 {
 			args = append(args, territoryID)
 		}
@@ -918,7 +918,7 @@ func (s *Store) rollupFigures(ctx context.Context, r *rollupRead, f DashboardFil
 	}
 	// 1. The rollup.
 	sign := func(grain int8) int64 { // the deadline grains count what is not overdue yet
-		if grain > gDue {
+		if isDue(grain) {
 			return -1
 		}
 		return 1
@@ -942,7 +942,7 @@ func (s *Store) rollupFigures(ctx context.Context, r *rollupRead, f DashboardFil
 			what |= cCreated
 		}
 		contribute(p, r.off, what, 1, func(k rkey, v *rvec) {
-			if k.grain > gDue && k.bucket < ahead {
+			if isDue(k.grain) && k.bucket < ahead {
 				return
 			}
 			for _, i := range feeds[k.grain] {

@@ -448,3 +448,103 @@ func TestDashboardStatements(t *testing.T) {
 		t.Errorf("off the rollup's days: %d statements, want %d", n, store.DashboardQueries+1)
 	}
 }
+
+// TestGrowingProblemsTies checks the order of the growing problems when counts tie (the category's code, then
+// the territory's OKTMO) and that a limit cutting through tied pairs keeps the first of them, from the rollup
+// and from pending incidents, on every backend.
+func TestGrowingProblemsTies(t *testing.T) {
+	for _, be := range storetest.Backends(t) {
+		for _, fold := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/fold=%v", be.Name, fold), func(t *testing.T) {
+				ctx := context.Background()
+				st := be.Open(t)
+				must := func(id int64, err error) int64 {
+					t.Helper()
+					if err != nil {
+						t.Fatal(err)
+					}
+					return id
+				}
+				region := must(st.PutRegion(ctx, model.Region{Code: "38", Name: "Иркутская область", TimeZone: "Asia/Irkutsk"}))
+				ter := map[string]int64{}
+				for _, o := range []string{"25703000", "25701000", "25702000"} {
+					ter[o] = must(st.PutTerritory(ctx, model.Territory{RegionID: region, OKTMO: o, Name: "Территория " + o, Kind: "urban_okrug"}))
+				}
+				cat := map[string]int64{}
+				for _, c := range []string{"zhkh", "zhkh.water", "zhkh.heating"} {
+					parent := "zhkh"
+					if c == "zhkh" {
+						parent = ""
+					}
+					cat[c] = must(st.PutCategory(ctx, model.Category{Code: c, ParentCode: parent, Name: "Категория " + c, ReactionHours: 24,
+						UrgentReactionHours: 4, ResolutionWorkingDays: 7, DefaultPriority: model.PriorityNormal}))
+				}
+				now := time.Date(2026, 11, 20, 4, 0, 0, 0, time.UTC)
+				var items []store.IngestItem
+				add := func(c, o string, daysAgo int) {
+					at := now.AddDate(0, 0, -daysAgo)
+					n := fmt.Sprintf("tie-%d", len(items))
+					items = append(items, store.IngestItem{
+						Message: model.Message{Source: "test", ExternalID: n, Text: n, PostedAt: at, ReceivedAt: at},
+						Incident: &model.Incident{Number: "38-2026-", RegionID: region, Status: model.StatusNew, Priority: model.PriorityNormal,
+							CategoryID: cat[c], TerritoryID: ter[o], Summary: n, Source: "test", CreatedAt: at, UpdatedAt: at},
+					})
+				}
+				// Water in 25702000 grows by two; every other pair by one (one this week), except heating in 25703000,
+				// which had one last week too (no growth).
+				add("zhkh.water", "25702000", 1)
+				add("zhkh.water", "25702000", 2)
+				for _, c := range []string{"zhkh.water", "zhkh.heating"} {
+					for _, o := range []string{"25703000", "25701000"} {
+						add(c, o, 3)
+					}
+				}
+				add("zhkh.heating", "25702000", 0)
+				add("zhkh.heating", "25703000", 9)
+				if _, err := st.Ingest(ctx, items); err != nil {
+					t.Fatal(err)
+				}
+				if fold {
+					if _, err := st.FoldDashboard(ctx); err != nil {
+						t.Fatal(err)
+					}
+				}
+				loc, err := time.LoadLocation("Asia/Irkutsk")
+				if err != nil {
+					t.Skipf("time zone data absent: %v", err)
+				}
+				all := []string{"zhkh.water 25702000 +2", "zhkh.heating 25701000 +1", "zhkh.heating 25702000 +1",
+					"zhkh.water 25701000 +1", "zhkh.water 25703000 +1"}
+				for _, tc := range []struct {
+					limit int
+					want  []string
+				}{{1, all[:1]}, {2, all[:2]}, {4, all[:4]}, {10, all}} {
+					f := store.DashboardFilter{From: time.Date(2026, 11, 1, 0, 0, 0, 0, loc), To: time.Date(2026, 11, 21, 0, 0, 0, 0, loc), Location: loc, Now: now}
+					d, err := st.Dashboard(ctx, f, tc.limit)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var got []string
+					for _, g := range d.Growing {
+						if g.CategoryName != "Категория "+g.CategoryCode {
+							t.Errorf("%+v: category name", g)
+						}
+						var oktmo string
+						for o, id := range ter {
+							if id == g.TerritoryID {
+								oktmo = o
+							}
+						}
+						if g.TerritoryName != "Территория "+oktmo {
+							t.Errorf("%+v: territory name", g)
+						}
+						got = append(got, fmt.Sprintf("%s %s %+d", g.CategoryCode, oktmo, g.Growth()))
+					}
+					if !reflect.DeepEqual(got, tc.want) {
+						t.Errorf("limit %d: %q, want %q", tc.limit, got, tc.want)
+					}
+				}
+			})
+		}
+	}
+}

@@ -59,7 +59,18 @@ const (
 	// yet: awaiting_due), day level only, in the six groupings (gDue + the grain of the same keys − 1): a reader
 	// counts the deadlines still ahead from these instead of from every open incident.
 	gDue = 8
+	// The trailing weeks of territory × category (day level only): the row of day d counts the incidents received
+	// in the seven days ending with d (rejected and merged ones, and those without a territory or a category, left
+	// out), in mWeekReceived alone; the growing problems read two rows a pair instead of a fortnight of days.
+	gWeekTerritoryCategory = gDue + gTerritoryExecutor + 1
 )
+
+// isDue tells the deadline grains.
+func isDue(g int8) bool { return g > gDue && g <= gDue+gTerritoryExecutor }
+
+// mWeekReceived is the measure gWeekTerritoryCategory keeps its count in (its only one: a change of status
+// between the received ones leaves its rows alone).
+const mWeekReceived = mNew
 
 // Levels: the bucket is the day number (days since 1970-01-01 in the rollup's zone) shifted right by 3 × level.
 const rollupLevels = 3
@@ -434,6 +445,13 @@ func contribute(f *incFacts, off int64, what, levels int, emit func(rkey, *rvec)
 			if !excl {
 				emit(k(gCategory, 0, f.cat, 0), &whole)
 				emit(k(gTerritoryCategory, f.terr, f.cat, 0), &whole)
+				if lvl == 0 && f.terr != 0 && f.cat != 0 {
+					var wv rvec
+					wv[mWeekReceived] = 1
+					for d := range int64(7) {
+						emit(rkey{grain: gWeekTerritoryCategory, bucket: day + d, terr: f.terr, cat: f.cat}, &wv)
+					}
+				}
 			}
 			if len(byExec) == 0 {
 				emit(k(gExecutor, 0, 0, f.exec), &iv)
@@ -497,7 +515,9 @@ func floorDiv(a, b int64) int64 {
 }
 
 // applyRollup adds the rows to the rollup, in key order (so that concurrent writers on PostgreSQL lock shared
-// rows in the same order), a few hundred rows a statement. Rows whose measures are all zero are skipped.
+// rows in the same order), a few hundred rows a statement. Rows whose measures are all zero are skipped. Each
+// grain writes only the measures it can have (grainMeasures): binding 46 columns a row where one or two can be
+// other than zero made the trailing weeks, the deadline and the reaction grains cost as much as the rest.
 func (s *Store) applyRollup(ctx context.Context, q queryer, acc rollAcc) error {
 	keys := make([]rkey, 0, len(acc))
 	for k, v := range acc {
@@ -508,37 +528,74 @@ func (s *Store) applyRollup(ctx context.Context, q queryer, acc rollAcc) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	slices.SortFunc(keys, rkey.compare)
+	slices.SortFunc(keys, rkey.compare) // by grain first: each grain's rows are a run
 	const perStmt = 250
-	cols := "grain, lvl, excl, bucket, territory_id, category_id, executor_id, " + strings.Join(measureCols, ", ")
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", 7+nMeasures), ", ") + ")"
-	var set strings.Builder
-	for i, c := range measureCols {
-		if i > 0 {
-			set.WriteString(", ")
+	for start := 0; start < len(keys); {
+		ms := grainMeasures(keys[start].grain)
+		end := start + 1
+		for end < len(keys) && end-start < perStmt && keys[end].grain == keys[start].grain {
+			end++
 		}
-		fmt.Fprintf(&set, "%s = dash_rollup.%s + excluded.%s", c, c, c)
-	}
-	for start := 0; start < len(keys); start += perStmt {
-		part := keys[start:min(start+perStmt, len(keys))]
-		args := make([]any, 0, len(part)*(7+nMeasures))
+		part := keys[start:end]
+		start = end
+		cols := []string{"grain", "lvl", "excl", "bucket", "territory_id", "category_id", "executor_id"}
+		set := make([]string, 0, len(ms))
+		for _, m := range ms {
+			c := measureCols[m]
+			cols = append(cols, c)
+			set = append(set, fmt.Sprintf("%s = dash_rollup.%s + excluded.%s", c, c, c))
+		}
+		row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+		args := make([]any, 0, len(part)*len(cols))
 		for _, k := range part {
 			excl := 0
 			if k.excl {
 				excl = 1
 			}
 			args = append(args, int(k.grain), int(k.lvl), excl, k.bucket, k.terr, k.cat, k.exec)
-			for _, m := range acc[k] {
-				args = append(args, m)
+			v := acc[k]
+			for _, m := range ms {
+				args = append(args, v[m])
+			}
+			if len(ms) < nMeasures {
+				kept := *v
+				for _, m := range ms {
+					kept[m] = 0
+				}
+				if !kept.zero() {
+					return fmt.Errorf("store: update dashboard rollup: a row of grain %d has measures the grain does not keep", k.grain)
+				}
 			}
 		}
-		stmt := `INSERT INTO dash_rollup (` + cols + `) VALUES ` + strings.TrimSuffix(strings.Repeat(row+", ", len(part)), ", ") +
-			` ON CONFLICT (grain, lvl, excl, bucket, territory_id, category_id, executor_id) DO UPDATE SET ` + set.String()
+		stmt := `INSERT INTO dash_rollup (` + strings.Join(cols, ", ") + `) VALUES ` + strings.TrimSuffix(strings.Repeat(row+", ", len(part)), ", ") +
+			` ON CONFLICT (grain, lvl, excl, bucket, territory_id, category_id, executor_id) DO UPDATE SET ` + strings.Join(set, ", ")
 		if _, err := q.ExecContext(ctx, s.d.rebind(stmt), args...); err != nil {
 			return fmt.Errorf("store: update dashboard rollup: %w", err)
 		}
 	}
 	return nil
+}
+
+// allMeasures lists every measure, in column order.
+var allMeasures = func() []int {
+	out := make([]int, nMeasures)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}()
+
+// grainMeasures lists the measures the rows of grain g can have other than zero (contribute emits no others).
+func grainMeasures(g int8) []int {
+	switch {
+	case g == gReacted || g == gReactedTerritory:
+		return []int{mAnswered}
+	case isDue(g):
+		return []int{mOpenDue, mAwaitingDue}
+	case g == gWeekTerritoryCategory:
+		return []int{mWeekReceived}
+	}
+	return allMeasures
 }
 
 // rollupMeta returns the rollup zone's offset from UTC in milliseconds, and whether the rollup has one yet (it
@@ -979,7 +1036,7 @@ func (s *Store) readRollup(ctx context.Context, r *rollupRead, sels []grainSel, 
 		ranges, sel, to, a := splitDays(r.d0, r.d1), cols, &parts, &args
 		grain := "grain"
 		switch {
-		case g.grain > gDue:
+		case isDue(g.grain):
 			ranges, sel, to, a = []lvlRange{{0, g.from, unbounded}}, measureCols[mOpenDue]+", "+measureCols[mAwaitingDue], &dueParts, &dueArgs
 		case g.allTime:
 			ranges, grain = []lvlRange{{rollupLevels - 1, -unbounded, unbounded}}, strconv.Itoa(allTimeGrain)

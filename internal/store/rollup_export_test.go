@@ -82,3 +82,17 @@ func (s *Store) SetCommonTerm(n int) { s.commonTermMin = n }
 // SetSearchWindow sets how many incidents a search by several words walks before intersecting postings
 // (PostgreSQL).
 func (s *Store) SetSearchWindow(n int) { s.searchWindowMax = n }
+
+// RefillTrailingWeeks deletes the rollup's trailing weeks and fills them again as migration 14 did for a
+// database folded before it.
+func (s *Store) RefillTrailingWeeks(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, fmt.Sprintf(`DELETE FROM dash_rollup WHERE grain = %d`, gWeekTerritoryCategory)); err != nil {
+		return err
+	}
+	for _, stmt := range splitStatements(s.expand(migrations[13])) {
+		if _, err := s.db.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	return nil
+}

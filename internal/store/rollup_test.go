@@ -456,6 +456,18 @@ func TestRollupEqualsDirectCount(t *testing.T) {
 			}
 		}
 		w.compare(t, st, "rebuilt")
+
+		// Migration 14 fills the trailing weeks of a database folded before them from the days: as a fold does.
+		if err := st.RefillTrailingWeeks(ctx); err != nil {
+			t.Fatal(err)
+		}
+		refilled, err := st.RollupRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(refilled, rebuilt) {
+			t.Errorf("the trailing weeks filled by migration 14 differ from a fold's (%d rows, %d)", len(refilled), len(rebuilt))
+		}
 	})
 }
 
