@@ -788,14 +788,18 @@ func (s *Store) growingProblems(ctx context.Context, db queryer, r *rollupRead, 
 		inner = fmt.Sprintf(weeks, s.periodIncidents(DashboardFilter{TerritoryID: territoryID}, ""), cond)
 		args = append([]any{midMS, midMS}, cargs...)
 	} else {
-		inner = fmt.Sprintf(`SELECT category_id, territory_id, CASE WHEN bucket = ? THEN %[1]s ELSE 0 END AS cur,
-			CASE WHEN bucket = ? THEN %[1]s ELSE 0 END AS prev FROM dash_rollup
-			WHERE grain = %[2]d AND lvl = 0 AND excl = 0 AND bucket IN (?, ?)%[3]s
-			UNION ALL `, measureCols[mWeekReceived], gWeekTerritoryCategory, terr) + fmt.Sprintf(weeks, s.pendingFrom(), `i.dash_state > 0 AND `+cond)
+		// One key range a week (PostgreSQL filtered "bucket IN (…)" over every day of the grain).
+		week := `SELECT category_id, territory_id, %[1]s FROM dash_rollup
+			WHERE grain = %[2]d AND lvl = 0 AND excl = 0 AND bucket = ?%[3]s UNION ALL `
+		col := measureCols[mWeekReceived]
+		inner = fmt.Sprintf(week, col+` AS cur, 0 AS prev`, gWeekTerritoryCategory, terr) +
+			fmt.Sprintf(week, `0, `+col, gWeekTerritoryCategory, terr) + fmt.Sprintf(weeks, s.pendingFrom(), `i.dash_state > 0 AND `+cond)
 		day := floorDiv(ms(now)+r.off, dayMS)
-		args = []any{day, day - 7, day, day - 7}
-		if territoryID != 0 {
-			args = append(args, territoryID)
+		for _, d := range []int64{day, day - 7} {
+			args = append(args, d)
+			if territoryID != 0 {
+				args = append(args, territoryID)
+			}
 		}
 		args = append(append(args, midMS, midMS), cargs...)
 	}
@@ -1106,14 +1110,10 @@ func (s *Store) readReactionTimes(ctx context.Context, q queryer, f DashboardFil
 	}
 	packedSQL := `SELECT ` + agg + `COALESCE(i.territory_id, 0) || ' ' || COALESCE(i.category_id, 0) || ' ' ||
 			COALESCE(i.executor_id, 0) || ' ' || ` + d + `, ' ')` + where
+	// On PostgreSQL the snapshot plans this for its actual period and buckets (readerSettings): a generic plan
+	// (which the driver's prepared statement gets after five runs) chose by creation time and read a year's
+	// answered incidents.
 	var packed sql.NullString
-	if s.d.name == "postgres" {
-		// Which index serves best depends on the period and the buckets: a generic plan (which the driver's
-		// prepared statement gets after five runs) chose by creation time and read a year's answered incidents.
-		if _, err := q.ExecContext(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
-			return err
-		}
-	}
 	if err := q.QueryRowContext(ctx, s.d.rebind(packedSQL), args...).Scan(&packed); err != nil {
 		return err
 	}

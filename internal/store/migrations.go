@@ -80,12 +80,12 @@ func (s *Store) Migrate(ctx context.Context) error {
 }
 
 // Optimize refreshes the query planner's statistics (SQLite: PRAGMA optimize, which analyses what changed;
-// PostgreSQL: ANALYZE of the busiest tables). Migrate runs it; the server runs it periodically, since list
+// PostgreSQL: ANALYZE of the busiest tables). The server runs it at start and every hour, since list
 // queries combining filters only pick the right index with statistics.
 func (s *Store) Optimize(ctx context.Context) error {
 	var err error
 	if s.d.name == "postgres" {
-		_, err = s.db.ExecContext(ctx, `ANALYZE incidents, incident_terms, messages, events, answers`)
+		_, err = s.db.ExecContext(ctx, `ANALYZE incidents, incident_terms, messages, events, answers, dash_rollup`)
 	} else {
 		_, err = s.db.ExecContext(ctx, `PRAGMA optimize=0x10002`)
 	}

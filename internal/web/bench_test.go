@@ -98,6 +98,10 @@ func newBenchEnvOn(b testing.TB, n int, be storetest.Backend) *benchEnv {
 	if !cached {
 		st = cache.save(b, st)
 	}
+	// As serve does at start: fresh planner statistics (a migration may have just filled a table).
+	if err := st.Optimize(ctx); err != nil {
+		b.Fatal(err)
+	}
 	refs, err := st.LoadRefs(ctx)
 	if err != nil {
 		b.Fatal(err)
