@@ -194,11 +194,11 @@ func (s *Store) ListIncidents(ctx context.Context, f IncidentFilter) (IncidentPa
 	var args []any
 	add := func(cond string, a ...any) { where = append(where, cond); args = append(args, a...) }
 	if len(f.Statuses) > 0 {
-		ph := strings.TrimSuffix(strings.Repeat("?,", len(f.Statuses)), ",")
+		ph := marks(len(f.Statuses))
 		add("i.status IN ("+ph+")", toAny(f.Statuses)...)
 	}
 	in := func(col string, ids []int64) string {
-		return col + " IN (" + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + ")"
+		return col + " IN (" + marks(len(ids)) + ")"
 	}
 	switch {
 	case len(f.CategoryIDs) > 0 && len(f.TopicIDs) > 0:
@@ -597,8 +597,8 @@ func (s *Store) MergeCandidates(ctx context.Context, from, to time.Time, categor
 	if len(categoryIDs) == 0 || len(territoryIDs) == 0 {
 		return nil, nil
 	}
-	ph := strings.TrimSuffix(strings.Repeat("?,", len(categoryIDs)), ",")
-	tph := strings.TrimSuffix(strings.Repeat("?,", len(territoryIDs)), ",")
+	ph := marks(len(categoryIDs))
+	tph := marks(len(territoryIDs))
 	args := append(append(toAny(categoryIDs), toAny(territoryIDs)...), ms(from), ms(to))
 	rows, err := s.db.QueryContext(ctx, s.d.rebind(fmt.Sprintf(`SELECT id, number, category_id, territory_id, address, summary, created_at
 		FROM incidents WHERE category_id IN (%s) AND territory_id IN (%s) AND created_at >= ? AND created_at <= ?
@@ -658,7 +658,7 @@ func (s *Store) IncidentsByIDs(ctx context.Context, ids []int64, now time.Time) 
 	if len(ids) == 0 {
 		return out, nil
 	}
-	q := incidentSelect + ` WHERE i.id IN (` + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + `)`
+	q := incidentSelect + ` WHERE i.id IN (` + marks(len(ids)) + `)`
 	rows, err := s.db.QueryContext(ctx, s.d.rebind(q), toAny(ids)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: incidents by ids: %w", err)

@@ -374,7 +374,7 @@ func (s *Store) EventsToNotify(ctx context.Context, types []string, since time.T
 	if limit <= 0 {
 		limit = 100
 	}
-	ph := strings.TrimSuffix(strings.Repeat("?,", len(types)), ",")
+	ph := marks(len(types))
 	args := append(toAny(types), ms(since))
 	rows, err := s.db.QueryContext(ctx, s.d.rebind(fmt.Sprintf(`SELECT e.`+strings.ReplaceAll(eventCols, ", ", ", e.")+`
 		FROM events e WHERE e.type IN (%s) AND e.at >= ?

@@ -545,7 +545,7 @@ func (s *Store) applyRollup(ctx context.Context, q queryer, acc rollAcc) error {
 			cols = append(cols, c)
 			set = append(set, fmt.Sprintf("%s = dash_rollup.%s + excluded.%s", c, c, c))
 		}
-		row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+		row := "(" + marks(len(cols)) + ")"
 		args := make([]any, 0, len(part)*len(cols))
 		for _, k := range part {
 			excl := 0
@@ -751,7 +751,7 @@ func (s *Store) updateIDs(ctx context.Context, q queryer, stmt string, args ...a
 func (s *Store) rollupIDs(ctx context.Context, q queryer, ids []int64, off int64, sign int64) error {
 	acc := rollAcc{}
 	for part := range triageChunks(ids, 1000) {
-		facts, err := s.readFacts(ctx, q, false, `i.id IN (`+triageMarks(len(part))+`)`, triageArgs(part)...)
+		facts, err := s.readFacts(ctx, q, false, `i.id IN (`+marks(len(part))+`)`, triageArgs(part)...)
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 )
 
 // The operator's triage queue shows, for a page of incidents, each one's first message and what the system made
@@ -27,7 +26,7 @@ func (s *Store) FirstMessages(ctx context.Context, incidentIDs []int64) (map[int
 	out := make(map[int64]FirstMessage, len(incidentIDs))
 	for ids := range triageChunks(incidentIDs, triageChunk) {
 		q := `SELECT m.incident_id, m.source, m.author, m.url, m.text FROM messages m
-			WHERE m.id IN (SELECT MIN(id) FROM messages WHERE incident_id IN (` + triageMarks(len(ids)) + `) GROUP BY incident_id)`
+			WHERE m.id IN (SELECT MIN(id) FROM messages WHERE incident_id IN (` + marks(len(ids)) + `) GROUP BY incident_id)`
 		rows, err := s.db.QueryContext(ctx, s.d.rebind(q), triageArgs(ids)...)
 		if err != nil {
 			return nil, fmt.Errorf("store: first messages: %w", err)
@@ -53,7 +52,7 @@ func (s *Store) FirstMessages(ctx context.Context, incidentIDs []int64) (map[int
 func (s *Store) CreatedEventData(ctx context.Context, incidentIDs []int64) (map[int64]string, error) {
 	out := make(map[int64]string, len(incidentIDs))
 	for ids := range triageChunks(incidentIDs, triageChunk) {
-		q := `SELECT incident_id, data FROM events WHERE type = 'created' AND incident_id IN (` + triageMarks(len(ids)) + `) ORDER BY id`
+		q := `SELECT incident_id, data FROM events WHERE type = 'created' AND incident_id IN (` + marks(len(ids)) + `) ORDER BY id`
 		rows, err := s.db.QueryContext(ctx, s.d.rebind(q), triageArgs(ids)...)
 		if err != nil {
 			return nil, fmt.Errorf("store: created events: %w", err)
@@ -113,9 +112,6 @@ func triageChunks(ids []int64, n int) func(func([]int64) bool) {
 		}
 	}
 }
-
-// triageMarks returns n "?" placeholders separated by commas.
-func triageMarks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
 func triageArgs(ids []int64) []any {
 	out := make([]any, len(ids))
