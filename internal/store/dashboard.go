@@ -793,7 +793,7 @@ func (s *Store) growingProblems(ctx context.Context, db queryer, r *rollupRead, 
 			WHERE grain = %[2]d AND lvl = 0 AND excl = 0 AND bucket = ?%[3]s UNION ALL `
 		col := measureCols[mWeekReceived]
 		inner = fmt.Sprintf(week, col+` AS cur, 0 AS prev`, gWeekTerritoryCategory, terr) +
-			fmt.Sprintf(week, `0, `+col, gWeekTerritoryCategory, terr) + fmt.Sprintf(weeks, s.pendingFrom(), `i.dash_state > 0 AND `+cond)
+			fmt.Sprintf(week, `0, `+col, gWeekTerritoryCategory, terr) + fmt.Sprintf(weeks, s.pendingFrom(), cond)
 		day := floorDiv(ms(now)+r.off, dayMS)
 		for _, d := range []int64{day, day - 7} {
 			args = append(args, d)
@@ -851,7 +851,7 @@ func RatingInputs(rows []BreakdownRow) []rating.Input {
 // pendingFacts reads the facts of the pending incidents (not folded into the rollup yet; a few hundred at most
 // when the reader has folded the rest) of the territory, or all; the callers take the period's.
 func (s *Store) pendingFacts(ctx context.Context, r *rollupRead, f DashboardFilter) ([]*incFacts, error) {
-	cond := `i.dash_state > 0 AND i.status NOT IN ('rejected', 'merged')`
+	cond := `i.status NOT IN ('rejected', 'merged')`
 	var args []any
 	if f.TerritoryID != 0 {
 		cond += ` AND i.territory_id = ?`

@@ -441,6 +441,16 @@ func (b *ingestBatch) openIncidents(ctx context.Context) error {
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("create incidents: %w", err)
 		}
+		// New incidents wait for the dashboard's fold (see rollup.go).
+		pend := make([]any, 0, 2*len(part))
+		for _, i := range part {
+			if id := b.plans[i].incident; id != 0 {
+				pend = append(pend, id, ms(b.items[i].Incident.CreatedAt))
+			}
+		}
+		if _, err := b.tx.bulkExec(ctx, len(pend) == 2*rowsPer, `INSERT INTO dash_pending (incident_id, created_at) VALUES `+rowMarks(len(pend)/2, 2), pend...); err != nil {
+			return fmt.Errorf("create incidents: mark them pending: %w", err)
+		}
 	}
 	// Point every message at its incident's id now that the opened ones have theirs.
 	for i := range b.plans {

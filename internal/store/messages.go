@@ -127,6 +127,10 @@ func (t *Tx) insertIncident(ctx context.Context, inc model.Incident) (int64, err
 	if err != nil {
 		return 0, fmt.Errorf("store: create incident: %w", err)
 	}
+	// It waits for the dashboard's fold (see rollup.go).
+	if _, err := t.exec(ctx, `INSERT INTO dash_pending (incident_id, created_at) VALUES (?, ?)`, id, ms(inc.CreatedAt)); err != nil {
+		return 0, fmt.Errorf("store: create incident: mark it pending: %w", err)
+	}
 	return id, nil
 }
 

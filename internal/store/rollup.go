@@ -21,10 +21,10 @@ import (
 // Exactness. The rollup is maintained in the same transaction as every write that changes a figure, never by a
 // job that runs later, so that a page never shows a number a direct count would not:
 //
-//   - A new incident is "pending" (incidents.dash_state = 1, the column's default): it is not in the rollup
-//     yet, and readers count it from its own rows. So Ingest and CreateIncident need no hook at all: the hot
-//     ingest path pays only the index entries of migration 0012. FoldDashboard moves pending incidents into the
-//     rollup (adds them and sets dash_state = 0 in one transaction); readers fold when more than
+//   - A new incident is "pending" (its id is in dash_pending, migration 0015): it is not in the rollup yet,
+//     and readers count it from its own rows. So Ingest and CreateIncident only list the new ids there (one
+//     statement per batch). FoldDashboard moves pending incidents into the rollup (adds them and deletes their
+//     ids in one transaction, leaving the incidents' rows as they are); readers fold when more than
 //     foldThreshold are pending, and a server may call it on a ticker.
 //   - A write to a folded incident, its answers, its ratings or an answer.return event goes through
 //     rollupAround: it reads the incident's facts before and after the write and applies the difference to
@@ -225,7 +225,7 @@ func (a rollAcc) add(k rkey, v *rvec, sign int64) {
 // incFacts is what one incident contributes to the figures: its own columns, its answers and its ratings.
 type incFacts struct {
 	id                                int64
-	state                             int64 // dash_state: 0 folded, 1 pending
+	state                             int64 // 0 folded, 1 pending (in dash_pending)
 	created                           int64
 	status                            model.Status
 	cat, terr, exec                   int64
@@ -254,7 +254,7 @@ func (f *incFacts) excluded() bool {
 // factsSQL reads the facts of the incidents (the FROM item %[2]s, alias i) matching a condition %[1]s (given
 // three times, for the incidents, their answers and their ratings) in one statement; rows are told apart by
 // the first column.
-const factsSQL = `SELECT 0, i.id, i.dash_state, i.created_at, i.status, COALESCE(i.category_id, 0), COALESCE(i.territory_id, 0),
+const factsSQL = `SELECT 0, i.id, CASE WHEN EXISTS (SELECT 1 FROM dash_pending dp WHERE dp.incident_id = i.id) THEN 1 ELSE 0 END, i.created_at, i.status, COALESCE(i.category_id, 0), COALESCE(i.territory_id, 0),
 		COALESCE(i.executor_id, 0), CASE WHEN e.connected = TRUE THEN 1 ELSE 0 END, i.first_reaction_at, i.reaction_due, i.due_at
 	FROM %[2]s LEFT JOIN executors e ON e.id = i.executor_id WHERE %[1]s
 	UNION ALL
@@ -269,8 +269,8 @@ const factsSQL = `SELECT 0, i.id, i.dash_state, i.created_at, i.status, COALESCE
 		CASE WHEN r.solved IS NULL THEN 0 WHEN r.solved = TRUE THEN 1 ELSE 2 END, CAST(r.score AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
 	FROM %[2]s JOIN ratings r ON r.incident_id = i.id JOIN answers a ON a.id = r.answer_id WHERE %[1]s AND r.rated_at IS NOT NULL`
 
-// readFacts reads the facts of the incidents matching cond (with args, given once). pending: cond selects
-// pending incidents (dash_state > 0), read through their partial index.
+// readFacts reads the facts of the incidents matching cond (with args, given once). pending: of the pending
+// incidents only (cond narrows them down).
 func (s *Store) readFacts(ctx context.Context, q queryer, pending bool, cond string, args ...any) (map[int64]*incFacts, error) {
 	all := make([]any, 0, 3*len(args))
 	for range 3 {
@@ -639,13 +639,10 @@ func (s *Store) ensureRollupMeta(ctx context.Context, q queryer) (int64, bool, e
 	return s.rollupMeta(ctx, q) // another folder may have fixed it first
 }
 
-// pendingFrom is the FROM item of the pending incidents (alias i). SQLite is told to use their partial index:
-// its statistics, taken while many were pending, would otherwise have it scan the whole table.
+// pendingFrom is the FROM item of the pending incidents (alias i): at most readerFoldLimit of them when a
+// reader reads them one by one.
 func (s *Store) pendingFrom() string {
-	if s.d.name == "sqlite" {
-		return `incidents i INDEXED BY incidents_dash_pending`
-	}
-	return `incidents i`
+	return `dash_pending p JOIN incidents i ON i.id = p.incident_id`
 }
 
 // foldBatch is how many pending incidents one fold transaction takes.
@@ -670,10 +667,10 @@ func (s *Store) FoldDashboard(ctx context.Context) (int, error) {
 		return total, err
 	}
 	if total >= 10*foldBatch && s.d.name == "postgres" {
-		// A large fold (the first after an upgrade, or a bulk import) leaves as many dead row versions in the
-		// incidents' indexes and changes what the planner believes of dash_state and the rollup: clean and
-		// refresh now rather than wait for autovacuum, or the next pages scan the dead entries.
-		if _, err := s.db.ExecContext(ctx, `VACUUM (ANALYZE) incidents, dash_rollup`); err != nil {
+		// A large fold (the first after an upgrade, or a bulk import) leaves many dead row versions in
+		// dash_pending and the rollup and changes what the planner believes of them: clean and refresh now
+		// rather than wait for autovacuum.
+		if _, err := s.db.ExecContext(ctx, `VACUUM (ANALYZE) dash_pending, dash_rollup`); err != nil {
 			return total, fmt.Errorf("store: fold dashboard: vacuum: %w", err)
 		}
 	}
@@ -712,12 +709,13 @@ func (s *Store) foldOnce(ctx context.Context, limit int) (int, error) {
 		if err != nil || !ok {
 			return err
 		}
-		claim := ""
+		// On PostgreSQL the incidents' rows are locked (a lock, not a new row version): incidents a writer holds
+		// are left for the next fold, and writers of the claimed ones wait for this one (see rollupAround).
+		claim := fmt.Sprintf(`SELECT incident_id FROM dash_pending ORDER BY created_at LIMIT %d`, limit)
 		if s.d.name == "postgres" {
-			claim = " FOR UPDATE SKIP LOCKED" // rows a writer holds are left for the next fold
+			claim = fmt.Sprintf(`SELECT i.id FROM %s ORDER BY p.created_at LIMIT %d FOR UPDATE OF i SKIP LOCKED`, s.pendingFrom(), limit)
 		}
-		ids, err := s.updateIDs(ctx, tx, fmt.Sprintf(`UPDATE incidents SET dash_state = 0
-			WHERE id IN (SELECT i.id FROM %s WHERE i.dash_state > 0 LIMIT %d%s) RETURNING id`, s.pendingFrom(), limit, claim))
+		ids, err := s.updateIDs(ctx, tx, `DELETE FROM dash_pending WHERE incident_id IN (`+claim+`) RETURNING incident_id`)
 		if n = len(ids); err != nil || n == 0 {
 			return err
 		}
@@ -729,7 +727,7 @@ func (s *Store) foldOnce(ctx context.Context, limit int) (int, error) {
 	return n, nil
 }
 
-// updateIDs runs an UPDATE … RETURNING id and returns the ids.
+// updateIDs runs an INSERT, UPDATE or DELETE … RETURNING an id and returns the ids.
 func (s *Store) updateIDs(ctx context.Context, q queryer, stmt string, args ...any) ([]int64, error) {
 	rows, err := q.QueryContext(ctx, s.d.rebind(stmt), args...)
 	if err != nil {
@@ -767,7 +765,8 @@ func (s *Store) rollupIDs(ctx context.Context, q queryer, ids []int64, off int64
 // incidents directly: exact, but slower).
 func (s *Store) RebuildDashboard(ctx context.Context) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		for _, q := range []string{`UPDATE incidents SET dash_state = 1 WHERE dash_state = 0`, `DELETE FROM dash_rollup`, `DELETE FROM dash_meta`} {
+		for _, q := range []string{`DELETE FROM dash_pending`, `INSERT INTO dash_pending (incident_id, created_at) SELECT id, created_at FROM incidents`,
+			`DELETE FROM dash_rollup`, `DELETE FROM dash_meta`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}
@@ -790,16 +789,14 @@ func (t *Tx) rollupAround(ctx context.Context, incidentID int64, write func() er
 	}
 	if t.s.d.name == "postgres" {
 		// Hold the incident until the transaction ends: the folder skips it, other writers of it wait, and the
-		// facts read here cannot change under us.
-		var state int64
-		if err := t.tx.QueryRowContext(ctx, `SELECT dash_state FROM incidents WHERE id = $1 FOR UPDATE`, incidentID).Scan(&state); err != nil {
+		// facts read here cannot change under us. Whether it is pending is read by the next statement: after
+		// waiting for a folder, the lock's own statement still sees the folder's claim as not made.
+		var id int64
+		if err := t.tx.QueryRowContext(ctx, `SELECT id FROM incidents WHERE id = $1 FOR UPDATE`, incidentID).Scan(&id); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return write()
 			}
 			return fmt.Errorf("store: dashboard rollup: lock incident %d: %w", incidentID, err)
-		}
-		if state != 0 {
-			return write()
 		}
 	}
 	before, err := t.s.readFacts(ctx, t.tx, false, `i.id = ?`, incidentID)
@@ -883,8 +880,15 @@ func (s *Store) rollupExecutorChanging(ctx context.Context, tx *sql.Tx, code str
 	if err != nil {
 		return fmt.Errorf("store: dashboard rollup: executor %s: %w", code, err)
 	}
-	// Locks the rows (PostgreSQL: writers of them wait, the folder skips them until this commits).
-	ids, err := s.updateIDs(ctx, tx, `UPDATE incidents SET dash_state = 1 WHERE executor_id = ? AND dash_state = 0 RETURNING id`, id)
+	if s.d.name == "postgres" {
+		// Lock the rows first (writers of them wait, the folder skips them until this commits); which are
+		// pending is read by the next statement, after any folder holding some of them has committed.
+		if _, err := tx.ExecContext(ctx, `SELECT id FROM incidents WHERE executor_id = $1 FOR UPDATE`, id); err != nil {
+			return fmt.Errorf("store: dashboard rollup: lock executor %s's incidents: %w", code, err)
+		}
+	}
+	ids, err := s.updateIDs(ctx, tx, `INSERT INTO dash_pending (incident_id, created_at) SELECT i.id, i.created_at FROM incidents i WHERE i.executor_id = ?
+		AND NOT EXISTS (SELECT 1 FROM dash_pending dp WHERE dp.incident_id = i.id) RETURNING incident_id`, id)
 	if err != nil {
 		return fmt.Errorf("store: dashboard rollup: unfold executor %s: %w", code, err)
 	}
@@ -942,7 +946,7 @@ func (s *Store) withRollup(ctx context.Context, from, to time.Time, loc *time.Lo
 		var set sql.NullString
 		limit := s.foldLimit()
 		err = tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT (SELECT offset_ms FROM dash_meta WHERE id = 1),
-			(SELECT COUNT(*) FROM (SELECT 1 FROM %s WHERE i.dash_state > 0 LIMIT %d) p)%s`, s.pendingFrom(), limit+1, s.readerSettings())).Scan(&off, &pending, &set)
+			(SELECT COUNT(*) FROM (SELECT 1 FROM dash_pending LIMIT %d) p)%s`, limit+1, s.readerSettings())).Scan(&off, &pending, &set)
 		if err != nil {
 			_ = tx.Rollback()
 			return false, fmt.Errorf("store: dashboard: rollup state: %w", err)
@@ -1228,7 +1232,7 @@ func (s *Store) statsRollup(ctx context.Context, f StatsFilter) (Stats, bool, er
 		if len(where) > 0 {
 			cond = strings.Join(where, " AND ")
 		}
-		pend, err := s.readFacts(ctx, r.tx, true, `i.dash_state > 0 AND `+cond, args...)
+		pend, err := s.readFacts(ctx, r.tx, true, cond, args...)
 		if err != nil {
 			return err
 		}

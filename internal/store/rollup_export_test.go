@@ -50,7 +50,7 @@ func (s *Store) RollupRows(ctx context.Context) (map[string][nMeasures]int64, er
 // PendingIncidents counts the incidents not folded into the rollup.
 func (s *Store) PendingIncidents(ctx context.Context) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM incidents WHERE dash_state > 0`).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM dash_pending`).Scan(&n)
 	return n, err
 }
 
