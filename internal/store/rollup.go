@@ -640,8 +640,12 @@ func (s *Store) ensureRollupMeta(ctx context.Context, q queryer) (int64, bool, e
 }
 
 // pendingFrom is the FROM item of the pending incidents (alias i): at most readerFoldLimit of them when a
-// reader reads them one by one.
+// reader reads them one by one. SQLite is told to start from dash_pending (CROSS JOIN keeps the order): without
+// statistics of it, it would rather walk the period's incidents by an index and look each one up there.
 func (s *Store) pendingFrom() string {
+	if s.d.name == "sqlite" {
+		return `dash_pending p CROSS JOIN incidents i ON i.id = p.incident_id`
+	}
 	return `dash_pending p JOIN incidents i ON i.id = p.incident_id`
 }
 
