@@ -85,7 +85,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 func (s *Store) Optimize(ctx context.Context) error {
 	var err error
 	if s.d.name == "postgres" {
-		_, err = s.db.ExecContext(ctx, `ANALYZE incidents, incident_terms, messages, events, answers, dash_rollup`)
+		_, err = s.db.ExecContext(ctx, `ANALYZE incidents, incident_terms, messages, events, answers, dash_rollup, dash_pending`)
 	} else {
 		_, err = s.db.ExecContext(ctx, `PRAGMA optimize=0x10002`)
 	}
