@@ -96,3 +96,6 @@ func (s *Store) RefillTrailingWeeks(ctx context.Context) error {
 	}
 	return nil
 }
+
+// RollupRow is the measures of one rollup row, as RollupRows returns them.
+type RollupRow = [nMeasures]int64

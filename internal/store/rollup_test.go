@@ -435,27 +435,7 @@ func TestRollupEqualsDirectCount(t *testing.T) {
 			t.Fatal(err)
 		}
 		w.compare(t, st, "changed, folded")
-		kept, err := st.RollupRows(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.RebuildDashboard(ctx); err != nil {
-			t.Fatal(err)
-		}
-		rebuilt, err := st.RollupRows(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(kept) != len(rebuilt) {
-			t.Errorf("the rollup kept up write by write has %d rows, rebuilt %d", len(kept), len(rebuilt))
-		}
-		bad := 0
-		for k, v := range rebuilt {
-			if kept[k] != v && bad < 5 {
-				bad++
-				t.Errorf("rollup row %s: kept %v, rebuilt %v", k, kept[k], v)
-			}
-		}
+		rebuilt := keptEqualsRebuilt(t, st)
 		w.compare(t, st, "rebuilt")
 
 		// Migration 14 fills the trailing weeks of a database folded before them from the days: as a fold does.
@@ -625,31 +605,40 @@ func TestRollupUnderConcurrentWrites(t *testing.T) {
 		if p, err := st.PendingIncidents(ctx); err != nil || p != 0 {
 			t.Fatalf("pending after the last fold: %d, %v", p, err)
 		}
-		kept, err := st.RollupRows(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.RebuildDashboard(ctx); err != nil {
-			t.Fatal(err)
-		}
-		rebuilt, err := st.RollupRows(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		bad := 0
-		for k, v := range rebuilt {
-			if kept[k] != v {
-				if bad++; bad <= 5 {
-					t.Errorf("rollup row %s: kept %v, rebuilt %v", k, kept[k], v)
-				}
-			}
-		}
-		for k := range kept {
-			if _, ok := rebuilt[k]; !ok {
-				if bad++; bad <= 5 {
-					t.Errorf("rollup row %s kept, not in the rebuilt one", k)
-				}
-			}
-		}
+		keptEqualsRebuilt(t, st)
 	})
+}
+
+// keptEqualsRebuilt checks that the rollup as kept write by write equals the one RebuildDashboard folds from
+// scratch, and returns the rebuilt rows.
+func keptEqualsRebuilt(t *testing.T, st *store.Store) map[string]store.RollupRow {
+	t.Helper()
+	ctx := context.Background()
+	kept, err := st.RollupRows(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RebuildDashboard(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt, err := st.RollupRows(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := 0
+	for k, v := range rebuilt {
+		if kept[k] != v {
+			if bad++; bad <= 5 {
+				t.Errorf("rollup row %s: kept %v, rebuilt %v", k, kept[k], v)
+			}
+		}
+	}
+	for k := range kept {
+		if _, ok := rebuilt[k]; !ok {
+			if bad++; bad <= 5 {
+				t.Errorf("rollup row %s kept, not in the rebuilt one", k)
+			}
+		}
+	}
+	return rebuilt
 }
