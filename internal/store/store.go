@@ -159,8 +159,10 @@ func openSQLite(dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
 	}
+	// Each connection keeps up to 16 MB of pages: eight idle ones kept a server folding a million pending
+	// incidents at 210 MB resident (DESIGN: under 200 MB at a million); four idle, 177 MB on the same start.
 	db.SetMaxOpenConns(8)
-	db.SetMaxIdleConns(8)
+	db.SetMaxIdleConns(4)
 	return &Store{db: db, d: sqliteDialect, conn: conn}, nil
 }
 
