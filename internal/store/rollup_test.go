@@ -69,11 +69,36 @@ func rollSeed(t *testing.T, st *store.Store) *rollWorld {
 }
 
 // pick returns one of ids, or 0 with probability zero (per cent).
-func (w *rollWorld) pick(ids []int64, zero int) int64 {
-	if w.rng.IntN(100) < zero {
+func (w *rollWorld) pick(ids []int64, zero int) int64 { return pickWith(w.rng, ids, zero) }
+
+func pickWith(r *rand.Rand, ids []int64, zero int) int64 {
+	if r.IntN(100) < zero {
 		return 0
 	}
-	return ids[w.rng.IntN(len(ids))]
+	return ids[r.IntN(len(ids))]
+}
+
+// changeFacts changes one of the incident's own columns the rollup groups or counts by, drawing with r (safe for
+// a goroutine of its own when r is): what 0 its status, 1 territory, 2 executor, 3 category, 4 first reaction
+// (given, or taken back).
+func (w *rollWorld) changeFacts(inc *model.Incident, r *rand.Rand, what int) {
+	switch what {
+	case 0:
+		inc.Status = model.Statuses[r.IntN(len(model.Statuses))]
+	case 1:
+		inc.TerritoryID = pickWith(r, w.ters, 10)
+	case 2:
+		inc.ExecutorID = pickWith(r, w.exs, 10)
+	case 3:
+		inc.CategoryID = pickWith(r, w.cats, 10)
+	case 4:
+		if inc.FirstReactionAt == nil {
+			fr := inc.CreatedAt.Add(time.Duration(r.Int64N(int64(60 * time.Hour))))
+			inc.FirstReactionAt = &fr
+		} else {
+			inc.FirstReactionAt = nil
+		}
+	}
 }
 
 // ingest stores n incidents created over the days before now, with answers, returns and ratings.
@@ -212,22 +237,9 @@ func (w *rollWorld) churn(t *testing.T, st *store.Store, n int) {
 			if err != nil {
 				return err
 			}
-			switch r.IntN(9) {
-			case 0:
-				inc.Status = model.Statuses[r.IntN(len(model.Statuses))]
-			case 1:
-				inc.TerritoryID = w.pick(w.ters, 10)
-			case 2:
-				inc.ExecutorID = w.pick(w.exs, 10)
-			case 3:
-				inc.CategoryID = w.pick(w.cats, 10)
-			case 4:
-				if inc.FirstReactionAt == nil {
-					fr := inc.CreatedAt.Add(time.Duration(r.Int64N(int64(60 * time.Hour))))
-					inc.FirstReactionAt = &fr
-				} else {
-					inc.FirstReactionAt = nil
-				}
+			switch k := r.IntN(9); k {
+			case 0, 1, 2, 3, 4:
+				w.changeFacts(&inc, r, k)
 			case 5:
 				d := w.now.Add(time.Duration(r.IntN(200)-100) * time.Hour)
 				inc.DueAt, inc.ReactionDue = &d, &d
@@ -546,21 +558,7 @@ func TestRollupUnderConcurrentWrites(t *testing.T) {
 						if err != nil {
 							return err
 						}
-						switch r.IntN(4) {
-						case 0:
-							inc.Status = model.Statuses[r.IntN(len(model.Statuses))]
-						case 1:
-							inc.TerritoryID = w.ters[r.IntN(len(w.ters))]
-						case 2:
-							inc.CategoryID = w.cats[r.IntN(len(w.cats))]
-						case 3:
-							if inc.FirstReactionAt == nil {
-								fr := inc.CreatedAt.Add(time.Duration(1+r.IntN(50)) * time.Hour)
-								inc.FirstReactionAt = &fr
-							} else {
-								inc.FirstReactionAt = nil
-							}
-						}
+						w.changeFacts(&inc, r, r.IntN(5))
 						return tx.UpdateIncident(ctx, inc)
 					})
 					if err != nil {
