@@ -40,8 +40,19 @@ var streetTypes = func() map[string]string {
 	add("тракт", "тракт", "тракта", "тракте", "тракту")
 	add("тупик", "туп", "тупик", "тупика", "тупике")
 	add("аллея", "аллея", "аллеи", "аллее", "аллею")
+	add("линия", "линия", "линии", "линию")
+	add("дорога", "дорога", "дороги", "дороге", "дорогу")
 	return m
 }()
+
+// weakTypes are street types that are also everyday words («дорога разбита»,
+// «линия электропередачи»): they make an address only after a name and
+// before a house number («Муринская дорога, 55», «10-я линия, дом 25»).
+var weakTypes = setOf("линия", "дорога")
+
+// nameNouns are lower-case nouns inside street names: «набережная реки
+// Мойки», «набережная Обводного канала», «набережная Чёрной речки».
+var nameNouns = setOf("реки", "речки", "канала", "протоки", "ручья", "озера")
 
 // hyphenTypes are abbreviations written with a hyphen: «пр-т», «б-р», «кв-л».
 var hyphenTypes = map[[2]string]string{
@@ -195,7 +206,7 @@ func nameAt(toks []token, i int, allowNumber bool) (end int, ok bool) {
 			}
 			if words == 0 {
 				firstUpper = t.upper
-			} else if firstUpper && !t.upper && !monthsGen[t.norm] {
+			} else if firstUpper && !t.upper && !monthsGen[t.norm] && !nameNouns[t.norm] {
 				return j, true
 			}
 			if _, isType := streetTypes[t.norm]; isType && words > 0 {
@@ -226,7 +237,7 @@ func nameAt(toks []token, i int, allowNumber bool) (end int, ok bool) {
 
 // lowerNameLimit trims an all-lower-case name to the words before the house number.
 func lowerNameEnd(toks []token, i, end int) int {
-	if toks[i].upper || toks[i].kind != tokWord {
+	if toks[i].upper || toks[i].kind != tokWord || nameNouns[toks[i].norm] && end > i+1 && toks[i+1].upper {
 		return end
 	}
 	for j := i; j < end; j++ {
@@ -273,14 +284,24 @@ func houseAt(text string, toks []token, i int) houseInfo {
 		return h
 	}
 	t := &toks[j]
-	switch t.kind {
-	case tokNum:
+	// «дом 26-28», «д. 9-13»: a range of numbers, only after «дом».
+	if h.explicit && t.kind == tokNum && j+2 < len(toks) && toks[j+1].norm == "-" && !toks[j+1].space &&
+		toks[j+2].kind == tokNum && !toks[j+2].space && plausibleHouse(t.norm) && plausibleHouse(toks[j+2].norm) &&
+		!(j+3 < len(toks) && toks[j+3].norm == "-" && !toks[j+3].space) {
+		h.house = t.norm + "-" + toks[j+2].norm
+		h.ok = true
+		j += 3
+		t = nil
+	}
+	switch {
+	case t == nil:
+	case t.kind == tokNum:
 		if !plausibleHouse(t.norm) || isQuantity(toks, j) {
 			return h
 		}
 		h.house = t.norm
 		j++
-	case tokAlnum:
+	case t.kind == tokAlnum:
 		num := digitsPrefix(t.norm)
 		rest := t.norm[len(num):]
 		if !plausibleHouse(num) || isQuantity(toks, j) {
@@ -410,6 +431,9 @@ func parseTypeFirst(text string, toks []token, i int, typ string, next int) (Add
 	if next >= len(toks) {
 		return Address{}, false
 	}
+	if weakTypes[typ] {
+		return Address{}, false
+	}
 	area := typ == "микрорайон" || typ == "квартал"
 	end, ok := nameAt(toks, next, area)
 	if !ok {
@@ -436,20 +460,70 @@ func parseTypeAfterName(text string, toks []token, i int, typ string, next int) 
 		return Address{}, false
 	}
 	first := i - 1
-	if toks[first].kind != tokWord || addrPreps[toks[first].norm] || notStreet[toks[first].norm] || !hasAdjectiveEnding(toks[first].norm) {
+	switch {
+	case isOrdinal(toks, first):
+		// «10-я линия», «2-й переулок»: the ordinal is the name.
+	case toks[first].kind != tokWord || addrPreps[toks[first].norm] || notStreet[toks[first].norm]:
 		return Address{}, false
+	case !hasAdjectiveEnding(toks[first].norm) && !(toks[first].upper && hasPossessiveEnding(toks[first].norm)):
+		// «Клочков переулок», «Замшина улица» are possessives.
+		return Address{}, false
+	default:
+		if first > 1 && toks[first-1].norm == "-" && !toks[first-1].space && !toks[first].space && toks[first-2].kind == tokWord {
+			first -= 2 // «Старо-Петергофский проспект»
+		} else if first > 0 && toks[first-1].kind == tokWord && toks[first-1].upper && toks[first].upper && hasAdjectiveEnding(toks[first-1].norm) {
+			first-- // «Красных Мадьяр улица» is rare but «Верхняя Набережная» is not
+		}
+		if first > 0 && isOrdinal(toks, first-1) {
+			first-- // «8-я Советская улица»
+		}
 	}
-	if first > 0 && toks[first-1].kind == tokWord && toks[first-1].upper && toks[first].upper && hasAdjectiveEnding(toks[first-1].norm) {
-		first-- // «Красных Мадьяр улица» is rare but «Верхняя Набережная» is not
-	}
-	h := houseAt(text, toks, next)
+	h := houseAt(text, toks, skipAbbrev(toks, next))
 	if h.ok {
 		return makeAddress(text, toks, first, h.end-1, typ, first, i, h, 0.85), true
 	}
-	if !toks[first].upper {
+	if !toks[first].upper || weakTypes[typ] {
 		return Address{}, false
 	}
 	return makeAddress(text, toks, first, next-1, typ, first, i, h, 0.55), true
+}
+
+// isOrdinal reports whether token k is a number with an ordinal ending
+// («10-я», «2-й»).
+func isOrdinal(toks []token, k int) bool {
+	return toks[k].kind == tokNum && strings.Contains(toks[k].norm, "-")
+}
+
+// skipAbbrev skips the abbreviation of a part of the city after a street
+// («Малый проспект В.О.», «Большой проспект П.С.»): two or more upper-case
+// initials, each with its dot except perhaps the last. It returns i when
+// there is none.
+func skipAbbrev(toks []token, i int) int {
+	k, n := i, 0
+	for k < len(toks) && toks[k].kind == tokWord && toks[k].upper && utf8.RuneCountInString(toks[k].norm) == 1 && (n == 0 || !toks[k].space) {
+		n++
+		k++
+		if k < len(toks) && toks[k].norm == "." && !toks[k].space {
+			k++
+		} else {
+			break
+		}
+	}
+	if n < 2 {
+		return i
+	}
+	return k
+}
+
+// hasPossessiveEnding: the short possessive forms of street names
+// («Клочков», «Замшина», «Елагин»).
+func hasPossessiveEnding(w string) bool {
+	for _, e := range [...]string{"ов", "ев", "ин", "ова", "ева", "ина", "ына"} {
+		if strings.HasSuffix(w, e) && len(w) > len(e)+4 {
+			return true
+		}
+	}
+	return false
 }
 
 func hasAdjectiveEnding(w string) bool {
