@@ -14,11 +14,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/otklik/otklik/internal/nlp"
+	"github.com/otklik/otklik/internal/nlp/geo"
 )
 
 // DefaultBenchData is the St Petersburg dataset, relative to the repository root.
@@ -79,6 +81,21 @@ type RoutingResult struct {
 	LabelAccuracy float64 `json:"label_accuracy"`
 	// TrainSeconds is the training time of the label and kind models.
 	TrainSeconds float64 `json:"train_seconds"`
+	// Place holds the same figures when both models also read where the
+	// message is (nlp.PlaceText: whether the portal's address names a
+	// house, its street, the cells of its map point), as the portal's
+	// message carries it besides the text and the district.
+	Place *PlaceRouting `json:"place,omitempty"`
+}
+
+// PlaceRouting are the routing figures with the message's place.
+type PlaceRouting struct {
+	Top1          float64 `json:"top1"`
+	Top1Router    float64 `json:"top1_router"`
+	Top1Dedup     float64 `json:"top1_dedup"`
+	Top1Text      float64 `json:"top1_text"`
+	LabelAccuracy float64 `json:"label_accuracy"`
+	TrainSeconds  float64 `json:"train_seconds"`
 }
 
 // BenchReport is what `otklik bench nlp --json` prints.
@@ -95,6 +112,8 @@ type benchRow struct {
 	text, label, district, executor string
 	// pair is the category + reason label the routing rules use.
 	pair string
+	// place is where the portal says the message is.
+	place nlp.Place
 }
 
 // BenchCommand is `otklik bench nlp`.
@@ -128,7 +147,10 @@ predictions per second on one core and model size side by side, plus the
 top-1 accuracy of routing to the executor organisation from the text and
 the district (nlp.MixedRouter: a category + reason model over the text,
 summed against district × label rules learned from the training part's
-history, times an executor-kind classifier over the district and the text).
+history, times an executor-kind classifier over the district and the text),
+and the same again when both models also read the place the portal's message
+carries (nlp.PlaceText: whether its address names a house, the street, the
+map point).
 
 Flags:
 `)
@@ -258,6 +280,12 @@ Examples:
 			r.Top1Router, r.LabelAccuracy)
 		fmt.Fprintf(stdout, "  top-1 по верной рубрике+причине × район (потолок правил):       %.4f\n  top-1 только по району:                                         %.4f\n",
 			r.Top1GoldLabel, r.Top1DistrictOnly)
+		if p := r.Place; p != nil {
+			fmt.Fprintf(stdout, "  с местом из сообщения портала (дом ли в адресе, улица, клетки точки на карте):\n")
+			fmt.Fprintf(stdout, "    top-1 %.4f (по одному на текст и район: %.4f; по одной строке на текст: %.4f; обучение %.1f с)\n",
+				p.Top1, p.Top1Dedup, p.Top1Text, p.TrainSeconds)
+			fmt.Fprintf(stdout, "    только правила %.4f (метка верна в %.4f)\n", p.Top1Router, p.LabelAccuracy)
+		}
 	}
 	return nil
 }
@@ -356,20 +384,47 @@ func readBenchRows(ctx context.Context, path string, labelCols []string) ([]benc
 		return nil, err
 	}
 	defer f.Close()
-	cols := append([]string{"text", "district", "executor_org", "category", "reason"}, labelCols...)
+	const fixed = 8
+	cols := append([]string{"text", "district", "executor_org", "category", "reason", "address", "latitude", "longitude"}, labelCols...)
 	recs, err := nlp.ReadCSVColumns(ctx, bufio.NewReaderSize(f, 1<<20), cols...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	rows := make([]benchRow, 0, len(recs))
-	for _, r := range recs {
-		l := strings.Join(r[5:], nlp.LabelSep)
-		if strings.TrimSpace(r[0]) == "" || r[5] == "" {
+	for i, r := range recs {
+		l := strings.Join(r[fixed:], nlp.LabelSep)
+		if strings.TrimSpace(r[0]) == "" || r[fixed] == "" {
 			continue
 		}
-		rows = append(rows, benchRow{text: r[0], district: r[1], executor: r[2], label: l, pair: r[3] + nlp.LabelSep + r[4]})
+		place, err := portalPlace(r[5], r[6], r[7])
+		if err != nil {
+			return nil, fmt.Errorf("%s: record %d: %w", path, i+1, err)
+		}
+		rows = append(rows, benchRow{text: r[0], district: r[1], executor: r[2], label: l, pair: r[3] + nlp.LabelSep + r[4], place: place})
 	}
 	return rows, nil
+}
+
+// portalPlace reads the portal's address field and map point: the address
+// names a house when the address finder reads a house number in it.
+func portalPlace(address, lat, lon string) (nlp.Place, error) {
+	var p nlp.Place
+	if a, ok := geo.FindAddress(address); ok {
+		p.House = a.House != ""
+		p.Street = strings.TrimSpace(a.StreetType + " " + a.Street)
+	}
+	if lat == "" && lon == "" {
+		return p, nil
+	}
+	var err error
+	if p.Lat, err = strconv.ParseFloat(lat, 64); err != nil {
+		return p, fmt.Errorf("latitude %q: not a number", lat)
+	}
+	if p.Lon, err = strconv.ParseFloat(lon, 64); err != nil {
+		return p, fmt.Errorf("longitude %q: not a number", lon)
+	}
+	p.HasPoint = true
+	return p, nil
 }
 
 // routingOptions are the label model's options for routing: category +
@@ -392,23 +447,64 @@ func kindOptions(threads int) nlp.TrainOptions {
 // executor-kind model from the training part's history (every row, not
 // deduplicated: the same text goes to different executors in different
 // districts, and routing is scored per message) and scores top-1 on every
-// test-part row.
+// test-part row: from the text and the district, and again with the place
+// the portal's message carries.
 func benchRouting(ctx context.Context, rows []benchRow, opts, kindOpts nlp.TrainOptions) (RoutingResult, error) {
 	var hist []nlp.RoutingExample
-	var train, kindTrain []nlp.Example
-	var testRows []benchRow
+	var trainRows, testRows []benchRow
 	for _, r := range rows {
 		if nlp.IsTestKey(nlp.SplitKey(r.text)) {
 			testRows = append(testRows, r)
 			continue
 		}
+		trainRows = append(trainRows, r)
 		hist = append(hist, nlp.RoutingExample{District: r.district, Label: r.pair, Executor: r.executor})
-		train = append(train, nlp.Example{Text: r.text, Label: r.pair})
-		if r.executor != "" {
-			kindTrain = append(kindTrain, nlp.KindExample(r.district, r.text, r.executor))
-		}
 	}
 	var res RoutingResult
+	em := nlp.LearnExecutors(hist, 0)
+	kmap := nlp.LearnKindMap(hist)
+	plain, err := routeFigures(ctx, trainRows, testRows, em, kmap, opts, kindOpts, func(r benchRow) string { return r.text })
+	if err != nil {
+		return res, err
+	}
+	place, err := routeFigures(ctx, trainRows, testRows, em, kmap, opts, kindOpts, func(r benchRow) string { return nlp.PlaceText(r.text, r.place) })
+	if err != nil {
+		return res, err
+	}
+	res.Top1, res.Top1Router, res.Top1Dedup, res.Top1Text = plain.Top1, plain.Top1Router, plain.Top1Dedup, plain.Top1Text
+	res.LabelAccuracy, res.TrainSeconds = plain.LabelAccuracy, plain.TrainSeconds
+	res.Place = &place
+	var hitGold, hitD int
+	for _, r := range testRows {
+		if got := em.Route(r.district, []nlp.Prediction{{Label: r.pair, P: 1}}); len(got) > 0 && got[0].Executor == r.executor {
+			hitGold++
+		}
+		if got := em.Route(r.district, nil); len(got) > 0 && got[0].Executor == r.executor {
+			hitD++
+		}
+	}
+	res.N = len(testRows)
+	if res.N > 0 {
+		res.Top1GoldLabel = float64(hitGold) / float64(res.N)
+		res.Top1DistrictOnly = float64(hitD) / float64(res.N)
+		res.NText, _ = scoreByText(testRows, func(string, string) string { return "" })
+	}
+	return res, nil
+}
+
+// routeFigures trains the label and kind models on input(row) of the
+// training rows and scores routing on the test rows.
+func routeFigures(ctx context.Context, trainRows, testRows []benchRow, em *nlp.ExecutorModel, kmap *nlp.KindMap,
+	opts, kindOpts nlp.TrainOptions, input func(benchRow) string) (PlaceRouting, error) {
+	var res PlaceRouting
+	train := make([]nlp.Example, 0, len(trainRows))
+	var kindTrain []nlp.Example
+	for _, r := range trainRows {
+		train = append(train, nlp.Example{Text: input(r), Label: r.pair})
+		if r.executor != "" {
+			kindTrain = append(kindTrain, nlp.KindExample(r.district, input(r), r.executor))
+		}
+	}
 	start := time.Now()
 	m, err := nlp.Train(ctx, train, opts)
 	if err != nil {
@@ -419,10 +515,9 @@ func benchRouting(ctx context.Context, rows []benchRow, opts, kindOpts nlp.Train
 		return res, err
 	}
 	res.TrainSeconds = time.Since(start).Seconds()
-	em := nlp.LearnExecutors(hist, 0)
 	router := nlp.NewRouter(m, em)
-	mixed := nlp.NewMixedRouter(router, kinds, nlp.LearnKindMap(hist), 0)
-	var hit, hitRouter, hitGold, hitD, hitLabel int
+	mixed := nlp.NewMixedRouter(router, kinds, kmap, 0)
+	var hit, hitRouter, hitLabel int
 	type group struct {
 		counts map[string]int
 		pred   string
@@ -432,14 +527,15 @@ func benchRouting(ctx context.Context, rows []benchRow, opts, kindOpts nlp.Train
 		if i%1024 == 0 && ctx.Err() != nil {
 			return res, ctx.Err()
 		}
+		text := input(r)
 		pred := ""
-		if got := mixed.Route(r.district, r.text); len(got) > 0 {
+		if got := mixed.Route(r.district, text); len(got) > 0 {
 			pred = got[0].Executor
 		}
 		if pred == r.executor {
 			hit++
 		}
-		if got := router.Route(r.district, r.text); len(got) > 0 && got[0].Executor == r.executor {
+		if got := router.Route(r.district, text); len(got) > 0 && got[0].Executor == r.executor {
 			hitRouter++
 		}
 		k := [2]string{nlp.SplitKey(r.text), r.district}
@@ -449,39 +545,31 @@ func benchRouting(ctx context.Context, rows []benchRow, opts, kindOpts nlp.Train
 			groups[k] = g
 		}
 		g.counts[r.executor]++
-		if l, _ := m.Top1(r.text); l == r.pair {
+		if l, _ := m.Top1(text); l == r.pair {
 			hitLabel++
 		}
-		if got := em.Route(r.district, []nlp.Prediction{{Label: r.pair, P: 1}}); len(got) > 0 && got[0].Executor == r.executor {
-			hitGold++
-		}
-		if got := em.Route(r.district, nil); len(got) > 0 && got[0].Executor == r.executor {
-			hitD++
-		}
 	}
-	res.N = len(testRows)
-	if res.N > 0 {
-		n := float64(res.N)
-		res.Top1 = float64(hit) / n
-		res.Top1Router = float64(hitRouter) / n
-		res.Top1GoldLabel = float64(hitGold) / n
-		res.Top1DistrictOnly = float64(hitD) / n
-		res.LabelAccuracy = float64(hitLabel) / n
-		hitG := 0
-		for _, g := range groups {
-			best, bn := "", 0
-			for e, c := range g.counts {
-				if c > bn || (c == bn && e < best) {
-					best, bn = e, c
-				}
-			}
-			if best == g.pred {
-				hitG++
+	if len(testRows) == 0 {
+		return res, nil
+	}
+	n := float64(len(testRows))
+	res.Top1 = float64(hit) / n
+	res.Top1Router = float64(hitRouter) / n
+	res.LabelAccuracy = float64(hitLabel) / n
+	hitG := 0
+	for _, g := range groups {
+		best, bn := "", 0
+		for e, c := range g.counts {
+			if c > bn || (c == bn && e < best) {
+				best, bn = e, c
 			}
 		}
-		res.Top1Dedup = float64(hitG) / float64(len(groups))
-		res.NText, res.Top1Text = scoreByText(testRows, func(key, district string) string { return groups[[2]string{key, district}].pred })
+		if best == g.pred {
+			hitG++
+		}
 	}
+	res.Top1Dedup = float64(hitG) / float64(len(groups))
+	_, res.Top1Text = scoreByText(testRows, func(key, district string) string { return groups[[2]string{key, district}].pred })
 	return res, nil
 }
 
