@@ -58,8 +58,16 @@ func benchIncidents(b *testing.B) int {
 	if err != nil || n < 1000 {
 		b.Fatalf("OTKLIK_BENCH_INCIDENTS=%q: want a whole number of at least 1000", v)
 	}
+	if n > benchBase && n%benchBase != 0 {
+		b.Fatalf("OTKLIK_BENCH_INCIDENTS=%d: above %d, want a whole number of times %d", n, benchBase, benchBase)
+	}
 	return n
 }
+
+// benchBase is the most incidents a page benchmark stores through store.Ingest; a larger benchmark (a whole
+// number of times benchBase) copies them into earlier periods (copyIntoEarlierPeriods): ten million through
+// Ingest would take hours.
+const benchBase = 1_000_000
 
 // benchBackends are the databases page benchmarks run on: a SQLite file (as deployed) always, PostgreSQL when
 // OTKLIK_TEST_POSTGRES names one.
@@ -73,7 +81,8 @@ func benchBackends(b *testing.B) []storetest.Backend {
 
 // newBenchEnvOn seeds the demo reference data into a store of be and stores n incidents through
 // store.Ingest in batches: statuses, categories, territories and executors drawn at random, creation times over
-// the 60 days before now (about 1,700 a day: a dense region), first reactions for the answered ones.
+// the 60 days before now (about 1,700 a day: a dense region), first reactions for the answered ones. Above a
+// million, the million is copied into earlier 60-day periods, closed (copyIntoEarlierPeriods).
 //
 // With OTKLIK_BENCH_CACHE naming a directory, a SQLite database generated once is kept there (VACUUM INTO, by
 // size) and later runs start from a copy of it: generating a million incidents takes minutes. On PostgreSQL the
@@ -258,9 +267,10 @@ func generateBenchIncidents(b testing.TB, st *store.Store, n int, now time.Time)
 	}
 	r := rand.New(rand.NewPCG(3, 4))
 	start := time.Now()
-	for done := 0; done < n; done += 1000 {
+	base := min(n, benchBase)
+	for done := 0; done < base; done += 1000 {
 		items := make([]store.IngestItem, 0, 1000)
-		for i := done; i < done+1000 && i < n; i++ {
+		for i := done; i < done+1000 && i < base; i++ {
 			created := now.Add(-time.Duration(r.Int64N(int64(60 * 24 * time.Hour))))
 			status := model.Statuses[r.IntN(len(model.Statuses))]
 			w := make([]string, 6)
@@ -289,10 +299,132 @@ func generateBenchIncidents(b testing.TB, st *store.Store, n int, now time.Time)
 			b.Fatal(err)
 		}
 	}
+	if n > base {
+		b.Logf("stored %d incidents in %s; copying them %d times", base, time.Since(start).Round(time.Millisecond), n/base-1)
+		if err := copyIntoEarlierPeriods(ctx, st, n/base); err != nil {
+			b.Fatal(err)
+		}
+	}
 	if err := st.Optimize(ctx); err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("generated %d incidents in %s", n, time.Since(start).Round(time.Millisecond))
+}
+
+// copyIntoEarlierPeriods makes copies-1 copies of the store's incidents with their messages, search terms and
+// events, copy k moved k·60 days earlier: a region's longer history at the same density. Open incidents of a copy
+// are closed as old incidents are: resolved a day after their first reaction (20 hours after creation when they
+// had none), with no deadline left. The copies wait in dash_pending for the fold, as ingested incidents do.
+func copyIntoEarlierPeriods(ctx context.Context, st *store.Store, copies int) error {
+	db := st.DB()
+	maxID := func(table string) (int64, error) {
+		var v int64
+		err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+table).Scan(&v)
+		return v, err
+	}
+	columns := func(table string) ([]string, error) {
+		q := `SELECT name FROM pragma_table_info(?)`
+		if st.Dialect() == "postgres" {
+			q = `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1
+				ORDER BY ordinal_position`
+		}
+		rows, err := db.QueryContext(ctx, q, table)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		return out, rows.Err()
+	}
+	var last = map[string]int64{}
+	cols := map[string][]string{}
+	for _, t := range []string{"incidents", "messages", "events"} {
+		v, err := maxID(t)
+		if err != nil {
+			return fmt.Errorf("copy incidents: last id of %s: %w", t, err)
+		}
+		last[t] = v
+		if cols[t], err = columns(t); err != nil {
+			return fmt.Errorf("copy incidents: columns of %s: %w", t, err)
+		}
+	}
+	const day = int64(24 * time.Hour / time.Millisecond)
+	const open = `status IN ('new', 'assigned', 'in_work', 'interim')`
+	for k := int64(1); k < int64(copies); k++ {
+		off, shift := k*60*day, k*last["incidents"]
+		expr := func(table, c string) string {
+			switch {
+			case c == "id":
+				return fmt.Sprintf("id + %d", k*last[table])
+			case c == "answer_id":
+				return "NULL" // answers are not copied
+			case c == "incident_id" || c == "merged_into":
+				return fmt.Sprintf("%s + %d", c, shift)
+			case table == "incidents" && c == "number", table == "messages" && c == "external_id":
+				return fmt.Sprintf("%s || '-%d'", c, k)
+			case table == "incidents" && c == "status":
+				return "CASE WHEN " + open + " THEN 'resolved' ELSE status END"
+			case table == "incidents" && c == "first_reaction_at":
+				return fmt.Sprintf("CASE WHEN %s THEN COALESCE(first_reaction_at, created_at + %d) ELSE first_reaction_at END - %d", open, 20*day/24, off)
+			case table == "incidents" && c == "resolved_at":
+				return fmt.Sprintf("CASE WHEN %s THEN COALESCE(first_reaction_at, created_at + %d) + %d ELSE resolved_at END - %d", open, 20*day/24, day, off)
+			case table == "incidents" && (c == "due_at" || c == "warn_at" || c == "breach_at"):
+				return fmt.Sprintf("CASE WHEN %s THEN NULL ELSE %s - %d END", open, c, off)
+			case strings.HasSuffix(c, "_at") || strings.HasSuffix(c, "_due") || c == "at":
+				return fmt.Sprintf("%s - %d", c, off)
+			}
+			return c
+		}
+		copyRows := func(table string) string {
+			var ex []string
+			for _, c := range cols[table] {
+				ex = append(ex, expr(table, c))
+			}
+			where := fmt.Sprintf("id <= %d", last[table])
+			if table == "events" {
+				where += " AND incident_id IS NOT NULL"
+			}
+			return fmt.Sprintf(`INSERT INTO %s (%s) SELECT %s FROM %s WHERE %s ORDER BY id`,
+				table, strings.Join(cols[table], ", "), strings.Join(ex, ", "), table, where)
+		}
+		stmts := []string{
+			copyRows("incidents"),
+			fmt.Sprintf(`INSERT INTO incident_terms (term, incident_id) SELECT term, incident_id + %d FROM incident_terms WHERE incident_id <= %d`,
+				shift, last["incidents"]),
+			copyRows("messages"),
+			copyRows("events"),
+			fmt.Sprintf(`INSERT INTO dash_pending (incident_id, created_at) SELECT id, created_at FROM incidents WHERE id > %d AND id <= %d`,
+				shift, shift+last["incidents"]),
+		}
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("copy incidents: %w", err)
+		}
+		for _, q := range stmts {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("copy incidents, copy %d: %w", k, err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("copy incidents, copy %d: %w", k, err)
+		}
+	}
+	if st.Dialect() == "postgres" {
+		for _, t := range []string{"incidents", "messages", "events"} {
+			if _, err := db.ExecContext(ctx, fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT MAX(id) FROM %s))`, t, t)); err != nil {
+				return fmt.Errorf("copy incidents: the identity of %s: %w", t, err)
+			}
+		}
+	}
+	return nil
 }
 
 // BenchmarkPublicPages renders each public page through the whole handler (headers, session look-up,
