@@ -51,6 +51,10 @@ func TestCopyIntoEarlierPeriods(t *testing.T) {
 			{"copies older than 180 days", count(`SELECT COUNT(*) FROM incidents WHERE created_at < $1`, now.Add(-180*24*time.Hour).UnixMilli()), 0},
 			{"resolved without a resolution time (as generated)", count(noResolution), 3 * unresolved},
 			{"pending", count(`SELECT COUNT(*) FROM dash_pending`), 900},
+			// Spread reaction times: one value for all closed copies would fill one bucket of the medians.
+			{"distinct reaction hours of the closed copies above 40", min(41, count(`SELECT COUNT(DISTINCT (c.first_reaction_at - c.created_at) / 3600000)
+				FROM incidents c JOIN incidents o ON o.id = (c.id - 1) % 300 + 1
+				WHERE c.id > 300 AND o.status IN ('new', 'assigned', 'in_work', 'interim')`)), 41},
 		} {
 			if c.got != c.want {
 				t.Errorf("%s: %d, want %d", c.what, c.got, c.want)

@@ -313,7 +313,7 @@ func generateBenchIncidents(b testing.TB, st *store.Store, n int, now time.Time)
 
 // copyIntoEarlierPeriods makes copies-1 copies of the store's incidents with their messages, search terms and
 // events, copy k moved k·60 days earlier: a region's longer history at the same density. Open incidents of a copy
-// are closed as old incidents are: resolved a day after their first reaction (20 hours after creation when they
+// are closed as old incidents are: resolved a day after their first reaction (1–48 hours after creation when they
 // had none), with no deadline left. The copies wait in dash_pending for the fold, as ingested incidents do.
 func copyIntoEarlierPeriods(ctx context.Context, st *store.Store, copies int) error {
 	db := st.DB()
@@ -357,6 +357,9 @@ func copyIntoEarlierPeriods(ctx context.Context, st *store.Store, copies int) er
 	}
 	const day = int64(24 * time.Hour / time.Millisecond)
 	const open = `status IN ('new', 'assigned', 'in_work', 'interim')`
+	// A closed copy without a first reaction gets one 1–48 hours after creation, spread as the generator spreads
+	// them: one reaction time for millions would fill one histogram bucket of the dashboard's medians.
+	closedReaction := fmt.Sprintf("created_at + (1 + id %% 48) * %d", day/24)
 	for k := int64(1); k < int64(copies); k++ {
 		off, shift := k*60*day, k*last["incidents"]
 		expr := func(table, c string) string {
@@ -372,9 +375,9 @@ func copyIntoEarlierPeriods(ctx context.Context, st *store.Store, copies int) er
 			case table == "incidents" && c == "status":
 				return "CASE WHEN " + open + " THEN 'resolved' ELSE status END"
 			case table == "incidents" && c == "first_reaction_at":
-				return fmt.Sprintf("CASE WHEN %s THEN COALESCE(first_reaction_at, created_at + %d) ELSE first_reaction_at END - %d", open, 20*day/24, off)
+				return fmt.Sprintf("CASE WHEN %s THEN COALESCE(first_reaction_at, %s) ELSE first_reaction_at END - %d", open, closedReaction, off)
 			case table == "incidents" && c == "resolved_at":
-				return fmt.Sprintf("CASE WHEN %s THEN COALESCE(first_reaction_at, created_at + %d) + %d ELSE resolved_at END - %d", open, 20*day/24, day, off)
+				return fmt.Sprintf("CASE WHEN %s THEN COALESCE(first_reaction_at, %s) + %d ELSE resolved_at END - %d", open, closedReaction, day, off)
 			case table == "incidents" && (c == "due_at" || c == "warn_at" || c == "breach_at"):
 				return fmt.Sprintf("CASE WHEN %s THEN NULL ELSE %s - %d END", open, c, off)
 			case strings.HasSuffix(c, "_at") || strings.HasSuffix(c, "_due") || c == "at":
