@@ -343,7 +343,7 @@ func copyIntoEarlierPeriods(ctx context.Context, st *store.Store, copies int) er
 		}
 		return out, rows.Err()
 	}
-	var last = map[string]int64{}
+	last := map[string]int64{}
 	cols := map[string][]string{}
 	for _, t := range []string{"incidents", "messages", "events"} {
 		v, err := maxID(t)

@@ -235,9 +235,9 @@ func nameAt(toks []token, i int, allowNumber bool) (end int, ok bool) {
 	return j, words > 0
 }
 
-// lowerNameLimit trims an all-lower-case name to the words before the house number.
+// lowerNameEnd trims an all-lower-case name to the words before the house number.
 func lowerNameEnd(toks []token, i, end int) int {
-	if toks[i].upper || toks[i].kind != tokWord || nameNouns[toks[i].norm] && end > i+1 && toks[i+1].upper {
+	if toks[i].upper || toks[i].kind != tokWord || (nameNouns[toks[i].norm] && end > i+1 && toks[i+1].upper) {
 		return end
 	}
 	for j := i; j < end; j++ {

@@ -52,6 +52,22 @@ type SystemResult struct {
 // RoutingResult is the executor routing figure of the benchmark.
 type RoutingResult struct {
 	N int `json:"n"`
+	// RouteFigures are routed from the text and the district.
+	RouteFigures
+	// Top1GoldLabel routes with the true category + reason label: the
+	// ceiling of the rules.
+	Top1GoldLabel float64 `json:"top1_gold_label"`
+	// Top1DistrictOnly is the fallback alone (most frequent by district).
+	Top1DistrictOnly float64 `json:"top1_district_only"`
+	// Place holds the same figures when both models also read where the
+	// message is (nlp.PlaceText: whether the portal's address names a
+	// house, its street, the cells of its map point), as the portal's
+	// message carries it besides the text and the district.
+	Place *RouteFigures `json:"place,omitempty"`
+}
+
+// RouteFigures are the figures of one way of routing the test part.
+type RouteFigures struct {
 	// Top1 routes with nlp.MixedRouter: Top1Router's scores multiplied by
 	// those of an executor-kind classifier over the district and the text
 	// (trained on the same rows), raised to nlp.DefaultKindWeight.
@@ -72,30 +88,10 @@ type RoutingResult struct {
 	Top1Text float64 `json:"top1_text"`
 	// NText is the number of those rows.
 	NText int `json:"n_text"`
-	// Top1GoldLabel routes with the true category + reason label: the
-	// ceiling of the rules.
-	Top1GoldLabel float64 `json:"top1_gold_label"`
-	// Top1DistrictOnly is the fallback alone (most frequent by district).
-	Top1DistrictOnly float64 `json:"top1_district_only"`
 	// LabelAccuracy is the label model's top-1 accuracy on the test rows.
 	LabelAccuracy float64 `json:"label_accuracy"`
 	// TrainSeconds is the training time of the label and kind models.
 	TrainSeconds float64 `json:"train_seconds"`
-	// Place holds the same figures when both models also read where the
-	// message is (nlp.PlaceText: whether the portal's address names a
-	// house, its street, the cells of its map point), as the portal's
-	// message carries it besides the text and the district.
-	Place *PlaceRouting `json:"place,omitempty"`
-}
-
-// PlaceRouting are the routing figures with the message's place.
-type PlaceRouting struct {
-	Top1          float64 `json:"top1"`
-	Top1Router    float64 `json:"top1_router"`
-	Top1Dedup     float64 `json:"top1_dedup"`
-	Top1Text      float64 `json:"top1_text"`
-	LabelAccuracy float64 `json:"label_accuracy"`
-	TrainSeconds  float64 `json:"train_seconds"`
 }
 
 // BenchReport is what `otklik bench nlp --json` prints.
@@ -471,9 +467,7 @@ func benchRouting(ctx context.Context, rows []benchRow, opts, kindOpts nlp.Train
 	if err != nil {
 		return res, err
 	}
-	res.Top1, res.Top1Router, res.Top1Dedup, res.Top1Text = plain.Top1, plain.Top1Router, plain.Top1Dedup, plain.Top1Text
-	res.LabelAccuracy, res.TrainSeconds = plain.LabelAccuracy, plain.TrainSeconds
-	res.Place = &place
+	res.RouteFigures, res.Place = plain, &place
 	var hitGold, hitD int
 	for _, r := range testRows {
 		if got := em.Route(r.district, []nlp.Prediction{{Label: r.pair, P: 1}}); len(got) > 0 && got[0].Executor == r.executor {
@@ -487,7 +481,6 @@ func benchRouting(ctx context.Context, rows []benchRow, opts, kindOpts nlp.Train
 	if res.N > 0 {
 		res.Top1GoldLabel = float64(hitGold) / float64(res.N)
 		res.Top1DistrictOnly = float64(hitD) / float64(res.N)
-		res.NText, _ = scoreByText(testRows, func(string, string) string { return "" })
 	}
 	return res, nil
 }
@@ -495,8 +488,8 @@ func benchRouting(ctx context.Context, rows []benchRow, opts, kindOpts nlp.Train
 // routeFigures trains the label and kind models on input(row) of the
 // training rows and scores routing on the test rows.
 func routeFigures(ctx context.Context, trainRows, testRows []benchRow, em *nlp.ExecutorModel, kmap *nlp.KindMap,
-	opts, kindOpts nlp.TrainOptions, input func(benchRow) string) (PlaceRouting, error) {
-	var res PlaceRouting
+	opts, kindOpts nlp.TrainOptions, input func(benchRow) string) (RouteFigures, error) {
+	var res RouteFigures
 	train := make([]nlp.Example, 0, len(trainRows))
 	var kindTrain []nlp.Example
 	for _, r := range trainRows {
@@ -569,7 +562,7 @@ func routeFigures(ctx context.Context, trainRows, testRows []benchRow, em *nlp.E
 		}
 	}
 	res.Top1Dedup = float64(hitG) / float64(len(groups))
-	_, res.Top1Text = scoreByText(testRows, func(key, district string) string { return groups[[2]string{key, district}].pred })
+	res.NText, res.Top1Text = scoreByText(testRows, func(key, district string) string { return groups[[2]string{key, district}].pred })
 	return res, nil
 }
 
