@@ -17,7 +17,7 @@ func TestCopyIntoEarlierPeriods(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 26, 4, 0, 0, 0, time.UTC)
-		generateBenchIncidents(t, st, 300, now)
+		generateBenchIncidents(t, st, 300, now, false)
 		count := func(q string, args ...any) int {
 			t.Helper()
 			var n int

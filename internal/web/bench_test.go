@@ -85,7 +85,8 @@ func benchBackends(b *testing.B) []storetest.Backend {
 // million, the million is copied into earlier 60-day periods, closed (copyIntoEarlierPeriods).
 //
 // With OTKLIK_BENCH_CACHE naming a directory, a SQLite database generated once is kept there (VACUUM INTO, by
-// size) and later runs start from a copy of it: generating a million incidents takes minutes. On PostgreSQL the
+// size) and later runs start from a copy of it: generating a million incidents takes minutes. A size above a
+// million with no file of its own starts from a copy of the cached million, when there is one. On PostgreSQL the
 // generated database itself is kept, named otklik_bench_<n>, and later runs start from a clone of it (drop it
 // to generate afresh).
 func newBenchEnvOn(b testing.TB, n int, be storetest.Backend) *benchEnv {
@@ -95,7 +96,7 @@ func newBenchEnvOn(b testing.TB, n int, be storetest.Backend) *benchEnv {
 	cache := &benchCache{n: n, be: be}
 	st, cached := cache.open(b)
 	if !cached {
-		generateBenchIncidents(b, st, n, now)
+		generateBenchIncidents(b, st, n, now, cache.fromBase)
 	}
 	// As serve does in the background: the pages read a folded rollup.
 	start := time.Now()
@@ -171,6 +172,9 @@ type benchCache struct {
 	n  int
 	be storetest.Backend
 	pg storetest.PostgresDatabase // the database generated into, when it is to be kept as a PostgreSQL template
+	// fromBase: above a million on SQLite, the store to generate into is a copy of the cached million, which
+	// generation copies into earlier periods without ingesting the million again.
+	fromBase bool
 }
 
 // open opens a copy of the cached database of n incidents if there is one (cached), else the store to generate
@@ -190,8 +194,19 @@ func (c *benchCache) open(b testing.TB) (st *store.Store, cached bool) {
 		return c.be.Open(b), false
 	}
 	if _, err := os.Stat(src); err != nil {
-		return c.be.Open(b), false
+		base := benchCachePath(benchBase, c.be)
+		if _, err := os.Stat(base); c.n <= benchBase || err != nil {
+			return c.be.Open(b), false
+		}
+		c.fromBase = true
+		return openCopy(b, base), false
 	}
+	return openCopy(b, src), true
+}
+
+// openCopy opens and migrates a copy of the SQLite database at src.
+func openCopy(b testing.TB, src string) *store.Store {
+	b.Helper()
 	dst := filepath.Join(b.TempDir(), "otklik.db")
 	if err := copyFile(src, dst); err != nil {
 		b.Fatal(err)
@@ -206,7 +221,7 @@ func (c *benchCache) open(b testing.TB) (st *store.Store, cached bool) {
 		b.Fatal(err)
 	}
 	b.Logf("started from %s", src)
-	return st, true
+	return st
 }
 
 // save keeps the generated database for later runs and returns the store to go on with: SQLite keeps a
@@ -255,7 +270,28 @@ func copyFile(src, dst string) error {
 }
 
 // generateBenchIncidents seeds the demo reference data and n generated incidents (see newBenchEnvOn).
-func generateBenchIncidents(b testing.TB, st *store.Store, n int, now time.Time) {
+func generateBenchIncidents(b testing.TB, st *store.Store, n int, now time.Time, fromBase bool) {
+	b.Helper()
+	ctx := context.Background()
+	start := time.Now()
+	base := min(n, benchBase)
+	if !fromBase {
+		ingestBenchIncidents(b, st, base, now)
+	}
+	if n > base {
+		b.Logf("%d incidents ready after %s; copying them %d times", base, time.Since(start).Round(time.Millisecond), n/base-1)
+		if err := copyIntoEarlierPeriods(ctx, st, n/base); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := st.Optimize(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("generated %d incidents in %s", n, time.Since(start).Round(time.Millisecond))
+}
+
+// ingestBenchIncidents seeds the demo reference data and stores n generated incidents through Ingest.
+func ingestBenchIncidents(b testing.TB, st *store.Store, n int, now time.Time) {
 	b.Helper()
 	ctx := context.Background()
 	if _, err := seed.Seed(ctx, st, seed.Options{Now: now, ReferenceOnly: true}); err != nil {
@@ -266,11 +302,9 @@ func generateBenchIncidents(b testing.TB, st *store.Store, n int, now time.Time)
 		b.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(3, 4))
-	start := time.Now()
-	base := min(n, benchBase)
-	for done := 0; done < base; done += 1000 {
+	for done := 0; done < n; done += 1000 {
 		items := make([]store.IngestItem, 0, 1000)
-		for i := done; i < done+1000 && i < base; i++ {
+		for i := done; i < done+1000 && i < n; i++ {
 			created := now.Add(-time.Duration(r.Int64N(int64(60 * 24 * time.Hour))))
 			status := model.Statuses[r.IntN(len(model.Statuses))]
 			w := make([]string, 6)
@@ -299,16 +333,6 @@ func generateBenchIncidents(b testing.TB, st *store.Store, n int, now time.Time)
 			b.Fatal(err)
 		}
 	}
-	if n > base {
-		b.Logf("stored %d incidents in %s; copying them %d times", base, time.Since(start).Round(time.Millisecond), n/base-1)
-		if err := copyIntoEarlierPeriods(ctx, st, n/base); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := st.Optimize(ctx); err != nil {
-		b.Fatal(err)
-	}
-	b.Logf("generated %d incidents in %s", n, time.Since(start).Round(time.Millisecond))
 }
 
 // copyIntoEarlierPeriods makes copies-1 copies of the store's incidents with their messages, search terms and
