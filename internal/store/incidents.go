@@ -152,17 +152,11 @@ const commonTerm = 5000
 // rare, else (counted up to commonTerm in one statement) a check per incident in the list's order of creation.
 func (s *Store) termsCond(ctx context.Context, terms []string, sort string) (string, []any, error) {
 	if len(terms) == 1 && sort != SortDue {
-		var n int
-		common := commonTerm
-		if s.commonTermMin > 0 {
-			common = s.commonTermMin
-		}
-		err := s.db.QueryRowContext(ctx, s.d.rebind(fmt.Sprintf(
-			`SELECT COUNT(*) FROM (SELECT 1 FROM incident_terms WHERE term = ? LIMIT %d) p`, common)), terms[0]).Scan(&n)
+		common, err := s.commonTerms(ctx, terms)
 		if err != nil {
-			return "", nil, fmt.Errorf("store: list incidents: count a search term: %w", err)
+			return "", nil, err
 		}
-		if n >= common {
+		if common {
 			return "EXISTS (SELECT 1 FROM incident_terms it WHERE it.term = ? AND it.incident_id = i.id)", []any{terms[0]}, nil
 		}
 	}
@@ -179,7 +173,29 @@ func (s *Store) termsCond(ctx context.Context, terms []string, sort string) (str
 	return "i.id IN (" + strings.Join(parts, " INTERSECT ") + ")", toAny(terms), nil
 }
 
-// ListIncidents returns one page of incidents matching the filter, in one query (two for a search by one word).
+// commonTerms reports whether every term names at least commonTerm incidents, counting each term's postings only
+// up to that number (one statement per term, stopping at the first rare one).
+func (s *Store) commonTerms(ctx context.Context, terms []string) (bool, error) {
+	common := commonTerm
+	if s.commonTermMin > 0 {
+		common = s.commonTermMin
+	}
+	for _, term := range terms {
+		var n int
+		err := s.db.QueryRowContext(ctx, s.d.rebind(fmt.Sprintf(
+			`SELECT COUNT(*) FROM (SELECT 1 FROM incident_terms WHERE term = ? LIMIT %d) p`, common)), term).Scan(&n)
+		if err != nil {
+			return false, fmt.Errorf("store: list incidents: count a search term: %w", err)
+		}
+		if n < common {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// ListIncidents returns one page of incidents matching the filter, in one query after at most one count per
+// search word (two queries when a search by several common words needs its fallback).
 func (s *Store) ListIncidents(ctx context.Context, f IncidentFilter) (IncidentPage, error) {
 	if f.Now.IsZero() {
 		f.Now = time.Now()
@@ -253,11 +269,20 @@ func (s *Store) ListIncidents(ctx context.Context, f IncidentFilter) (IncidentPa
 	order := fmt.Sprintf(" ORDER BY %s %s, i.id %s", col, dir, dir)
 	var page IncidentPage
 	var err error
-	if len(terms) > 1 && s.d.name == "postgres" {
+	walk := false
+	if len(terms) > 1 {
+		var err error
+		if walk, err = s.commonTerms(ctx, terms); err != nil {
+			return IncidentPage{}, err
+		}
+	}
+	if walk {
 		// Several words, each in a good share of the incidents: the first page is usually among the first few
 		// thousand incidents of the list, where checking each one finds it sooner than intersecting the words'
-		// postings and sorting what they share (a million incidents, two words in 15 % each: a page in 20 ms against 630–740).
-		// The walk is bounded; only when it does not fill the page are the postings intersected.
+		// postings and sorting what they share, which costs as much as the postings are long (a million incidents,
+		// two words in 15 % each: PostgreSQL 20 ms against 630–740, SQLite 8 ms against 100–130).
+		// The walk is bounded; only when it does not fill the page are the postings intersected. With a rare word
+		// the intersection is short and goes first.
 		window := searchWindow
 		if s.searchWindowMax > 0 {
 			window = s.searchWindowMax
