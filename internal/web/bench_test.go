@@ -148,6 +148,44 @@ func newBenchEnvOn(b testing.TB, n int, be storetest.Backend) *benchEnv {
 	return e
 }
 
+// session starts a session for the user with login, as the login form does, and returns its cookies.
+func (e *benchEnv) session(b *testing.B, login string) []*http.Cookie {
+	b.Helper()
+	u, _, err := e.st.UserByLogin(context.Background(), login)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("POST", "/login", nil)
+	req = req.WithContext(context.WithValue(req.Context(), stateKey{}, &reqState{}))
+	if err := e.srv.startSession(rec, req, u); err != nil {
+		b.Fatal(err)
+	}
+	return rec.Result().Cookies()
+}
+
+// benchPage measures GET path through the whole handler (headers, session look-up, queries, template) as the
+// sub-benchmark name, with cookies, after one request that warms the reference data; each must answer 200.
+func (e *benchEnv) benchPage(b *testing.B, name, path string, cookies []*http.Cookie) {
+	b.Run(name, func(b *testing.B) {
+		req := httptest.NewRequest("GET", path, nil)
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		e.srv.ServeHTTP(httptest.NewRecorder(), req)
+		b.ReportAllocs()
+		cpu0 := cpuTime()
+		for b.Loop() {
+			rec := httptest.NewRecorder()
+			e.srv.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("%s: %d", path, rec.Code)
+			}
+		}
+		b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+	})
+}
+
 // benchCachePath is where OTKLIK_BENCH_CACHE keeps the generated SQLite database of n incidents ("" when unset or
 // not SQLite).
 func benchCachePath(n int, be storetest.Backend) string {
@@ -482,20 +520,7 @@ func benchPublicPages(b *testing.B, e *benchEnv) {
 		{"stats all time", "/stats?period=0"},
 		{"stats territory", "/stats?period=90&territory=25701000"},
 	} {
-		b.Run(p.name, func(b *testing.B) {
-			req := httptest.NewRequest("GET", p.path, nil)
-			e.srv.ServeHTTP(httptest.NewRecorder(), req) // warm: reference data, and the statistics' cache
-			b.ReportAllocs()
-			cpu0 := cpuTime()
-			for b.Loop() {
-				rec := httptest.NewRecorder()
-				e.srv.ServeHTTP(rec, req)
-				if rec.Code != http.StatusOK {
-					b.Fatalf("%s: %d", p.path, rec.Code)
-				}
-			}
-			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
-		})
+		e.benchPage(b, p.name, p.path, nil)
 	}
 	// The statistics counted afresh at every request (what one request in StatsTTL pays).
 	for _, p := range []struct{ name, path string }{

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -128,19 +127,8 @@ func BenchmarkDashboardPage(b *testing.B) {
 }
 
 func benchDashboardPage(b *testing.B, e *benchEnv) {
-	ctx := context.Background()
-	u, _, err := e.st.UserByLogin(ctx, "curator")
-	if err != nil {
-		b.Fatal(err)
-	}
-	rec := httptest.NewRecorder()
-	login := httptest.NewRequest("POST", "/login", nil)
-	login = login.WithContext(context.WithValue(login.Context(), stateKey{}, &reqState{}))
-	if err := e.srv.startSession(rec, login, u); err != nil {
-		b.Fatal(err)
-	}
-	cookies := rec.Result().Cookies()
-	refs, err := e.st.LoadRefs(ctx)
+	cookies := e.session(b, "curator")
+	refs, err := e.st.LoadRefs(context.Background())
 	if err != nil || len(refs.Territories) == 0 {
 		b.Fatalf("refs: %v", err)
 	}
@@ -155,22 +143,6 @@ func benchDashboardPage(b *testing.B, e *benchEnv) {
 		{"quarter territory", "/dashboard?period=quarter" + terr},
 		{"year territory", "/dashboard?period=year" + terr},
 	} {
-		b.Run(p.name, func(b *testing.B) {
-			req := httptest.NewRequest("GET", p.path, nil)
-			for _, c := range cookies {
-				req.AddCookie(c)
-			}
-			e.srv.ServeHTTP(httptest.NewRecorder(), req) // warm the reference data
-			b.ReportAllocs()
-			cpu0 := cpuTime()
-			for b.Loop() {
-				rec := httptest.NewRecorder()
-				e.srv.ServeHTTP(rec, req)
-				if rec.Code != http.StatusOK {
-					b.Fatalf("%s: %d", p.path, rec.Code)
-				}
-			}
-			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
-		})
+		e.benchPage(b, p.name, p.path, cookies)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
@@ -411,20 +410,7 @@ func benchDeskPages(b *testing.B, e *benchEnv) {
 	if len(answered) == 0 {
 		b.Fatal("no incident to answer")
 	}
-	session := func(u model.User) []*http.Cookie {
-		rec := httptest.NewRecorder()
-		login := httptest.NewRequest("POST", "/login", nil)
-		login = login.WithContext(context.WithValue(login.Context(), stateKey{}, &reqState{}))
-		if err := e.srv.startSession(rec, login, u); err != nil {
-			b.Fatal(err)
-		}
-		return rec.Result().Cookies()
-	}
-	mod, _, err := e.st.UserByLogin(ctx, "moderator")
-	if err != nil {
-		b.Fatal(err)
-	}
-	exCookies, modCookies := session(ex), session(mod)
+	exCookies, modCookies := e.session(b, deskLogin), e.session(b, "moderator")
 	for _, p := range []struct {
 		name, path string
 		cookies    []*http.Cookie
@@ -435,22 +421,6 @@ func benchDeskPages(b *testing.B, e *benchEnv) {
 		{"moderation", "/moderation", modCookies},
 		{"moderation published", "/moderation?tab=published", modCookies},
 	} {
-		b.Run(p.name, func(b *testing.B) {
-			req := httptest.NewRequest("GET", p.path, nil)
-			for _, c := range p.cookies {
-				req.AddCookie(c)
-			}
-			e.srv.ServeHTTP(httptest.NewRecorder(), req) // warm the reference data
-			b.ReportAllocs()
-			cpu0 := cpuTime()
-			for b.Loop() {
-				rec := httptest.NewRecorder()
-				e.srv.ServeHTTP(rec, req)
-				if rec.Code != http.StatusOK {
-					b.Fatalf("%s: %d", p.path, rec.Code)
-				}
-			}
-			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
-		})
+		e.benchPage(b, p.name, p.path, p.cookies)
 	}
 }

@@ -621,19 +621,8 @@ func BenchmarkOperatorPages(b *testing.B) {
 }
 
 func benchOperatorPages(b *testing.B, e *benchEnv) {
-	ctx := context.Background()
-	u, _, err := e.st.UserByLogin(ctx, "operator")
-	if err != nil {
-		b.Fatal(err)
-	}
-	rec := httptest.NewRecorder()
-	login := httptest.NewRequest("POST", "/login", nil)
-	login = login.WithContext(context.WithValue(login.Context(), stateKey{}, &reqState{}))
-	if err := e.srv.startSession(rec, login, u); err != nil {
-		b.Fatal(err)
-	}
-	cookies := rec.Result().Cookies()
-	page, err := e.st.ListIncidents(ctx, store.IncidentFilter{Statuses: []model.Status{model.StatusInWork}, Limit: 1, Now: e.now})
+	cookies := e.session(b, "operator")
+	page, err := e.st.ListIncidents(context.Background(), store.IncidentFilter{Statuses: []model.Status{model.StatusInWork}, Limit: 1, Now: e.now})
 	if err != nil || len(page.Items) == 0 {
 		b.Fatalf("no incident in work: %v", err)
 	}
@@ -647,22 +636,6 @@ func benchOperatorPages(b *testing.B, e *benchEnv) {
 		{"incidents one word", "/incidents?q=" + url.QueryEscape("отопление")},
 		{"card", card},
 	} {
-		b.Run(p.name, func(b *testing.B) {
-			req := httptest.NewRequest("GET", p.path, nil)
-			for _, c := range cookies {
-				req.AddCookie(c)
-			}
-			e.srv.ServeHTTP(httptest.NewRecorder(), req) // warm the reference data
-			b.ReportAllocs()
-			cpu0 := cpuTime()
-			for b.Loop() {
-				rec := httptest.NewRecorder()
-				e.srv.ServeHTTP(rec, req)
-				if rec.Code != http.StatusOK {
-					b.Fatalf("%s: %d", p.path, rec.Code)
-				}
-			}
-			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
-		})
+		e.benchPage(b, p.name, p.path, cookies)
 	}
 }
