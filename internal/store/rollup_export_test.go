@@ -79,7 +79,7 @@ func (s *Store) SetReaderFoldLimit(n int) { s.readerFoldMax = n }
 // SetCommonTerm sets how many incidents make a search word common (searched by walking the list).
 func (s *Store) SetCommonTerm(n int) { s.commonTermMin = n }
 
-// SetSearchWindow sets how many incidents a search by several common words walks before intersecting postings.
+// SetSearchWindow sets how many incidents a search by several words walks before intersecting postings.
 func (s *Store) SetSearchWindow(n int) { s.searchWindowMax = n }
 
 // RefillTrailingWeeks deletes the rollup's trailing weeks and fills them again as migration 14 did for a
