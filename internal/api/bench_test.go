@@ -101,6 +101,8 @@ func BenchmarkListIncidents(b *testing.B) {
 			{"newest", ""},
 			{"status+territory", "status=in_work&territory=" + terAngarsk},
 			{"status+category topic", "status=new,assigned&category=zhkh"},
+			{"statuses", "status=new,assigned,in_work"},
+			{"statuses oldest first", "status=new,assigned,in_work&sort=created_asc"},
 			{"q words", "q=" + strings.ReplaceAll("батарея подъезд", " ", "+")},
 			{"overdue", "overdue=true"},
 			{"sort=due", "sort=due"},

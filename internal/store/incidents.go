@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -315,14 +316,45 @@ func (s *Store) ListIncidents(ctx context.Context, f IncidentFilter) (IncidentPa
 		add(cond, targs...)
 	}
 	q := incidentSelect
-	if len(where) > 0 {
+	switch {
+	case len(f.Statuses) > 1 && len(terms) == 0 && len(f.CategoryIDs)+len(f.TopicIDs) == 0 && f.TerritoryID == 0 && f.ExecutorID == 0:
+		q, args = eachStatus(f, where[1:], args[len(f.Statuses):], col, dir)
+	case len(where) > 0:
 		q += " WHERE " + strings.Join(where, " AND ")
+		fallthrough
+	default:
+		q += order + fmt.Sprintf(" LIMIT %d", f.Limit+1)
 	}
-	q += order + fmt.Sprintf(" LIMIT %d", f.Limit+1)
 	if page, err = s.listPage(ctx, q, args, f); err != nil {
 		return IncidentPage{}, err
 	}
 	return page.finish(f), nil
+}
+
+// eachStatus is the list query for several statuses and no other indexed filter (rest: the other conditions,
+// restArgs their arguments): one walk per status along an index that starts with the status
+// (incidents_status_created, incidents_status_due), each cut at the page, merged in order: bounded by the page
+// whatever the data. With "status IN (…)" the planner either walks the list's index checking each incident's
+// status, which reads every closed incident before the first open one when the oldest come first, or reads
+// every incident of those statuses and sorts them, which SQLite chose: the API's list of three open statuses
+// took 120–130 ms at 100,000 incidents and 2.2 s at a million (now 1.2–1.7 ms at 100,000).
+func eachStatus(f IncidentFilter, rest []string, restArgs []any, col, dir string) (string, []any) {
+	statuses := slices.Clone(f.Statuses)
+	slices.Sort(statuses)
+	statuses = slices.Compact(statuses)
+	limit := fmt.Sprintf(" LIMIT %d", f.Limit+1)
+	branches := make([]string, len(statuses))
+	var args []any
+	for k, st := range statuses {
+		cond := strings.Join(append([]string{"i.status = ?"}, rest...), " AND ")
+		branches[k] = fmt.Sprintf("SELECT * FROM (SELECT i.id, %s AS k FROM incidents i WHERE %s ORDER BY %s %s, i.id %s%s) s%d",
+			col, cond, col, dir, dir, limit, k)
+		args = append(append(args, st), restArgs...)
+	}
+	// The walks read only the index; the page's incidents are read once merged.
+	q := fmt.Sprintf("%s WHERE i.id IN (SELECT id FROM (%s) m ORDER BY k %s, id %s%s) ORDER BY %s %s, i.id %s%s", incidentSelect,
+		strings.Join(branches, " UNION ALL "), dir, dir, limit, col, dir, dir, limit)
+	return q, args
 }
 
 // searchWindow is how many incidents of the list a search by several words on PostgreSQL checks one by one
