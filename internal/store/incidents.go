@@ -211,6 +211,7 @@ func (s *Store) ListIncidents(ctx context.Context, f IncidentFilter) (IncidentPa
 	var args []any
 	add := func(cond string, a ...any) { where = append(where, cond); args = append(args, a...) }
 	if len(f.Statuses) > 0 {
+		// First, so that eachStatus can take it off: where[0], args[:len(f.Statuses)].
 		ph := marks(len(f.Statuses))
 		add("i.status IN ("+ph+")", toAny(f.Statuses)...)
 	}
@@ -280,7 +281,6 @@ func (s *Store) ListIncidents(ctx context.Context, f IncidentFilter) (IncidentPa
 	// so it walks first whatever the words.
 	walk := len(terms) > 1 && s.d.name == "postgres"
 	if len(terms) > 1 && s.d.name == "sqlite" {
-		var err error
 		if walk, err = s.commonTerms(ctx, terms); err != nil {
 			return IncidentPage{}, err
 		}
@@ -357,8 +357,8 @@ func eachStatus(f IncidentFilter, rest []string, restArgs []any, col, dir string
 	return q, args
 }
 
-// searchWindow is how many incidents of the list a search by several words on PostgreSQL checks one by one
-// before it intersects the words' postings instead.
+// searchWindow is how many incidents of the list a search by several words checks one by one before it
+// intersects the words' postings instead.
 const searchWindow = 10_000
 
 // listPage runs a list query and scans its incidents.

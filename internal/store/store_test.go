@@ -400,7 +400,9 @@ func testList(t *testing.T, st *store.Store, f fixture) {
 		want := total
 		switch {
 		case c.statuses != nil:
-			want = total - count(store.IncidentFilter{Statuses: []model.Status{model.StatusResolved, model.StatusInterim}})
+			if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM incidents WHERE status IN ('in_work', 'new', 'assigned')`).Scan(&want); err != nil {
+				t.Fatal(err)
+			}
 		case sort == store.SortDue:
 			want = total - 10 // the resolved ones have no running deadline
 		}

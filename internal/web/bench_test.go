@@ -165,7 +165,8 @@ func (e *benchEnv) session(b *testing.B, login string) []*http.Cookie {
 }
 
 // benchPage measures GET path through the whole handler (headers, session look-up, queries, template) as the
-// sub-benchmark name, with cookies, after one request that warms the reference data; each must answer 200.
+// sub-benchmark name, with cookies, after one request that warms the reference data (and whatever the page
+// caches, such as the public statistics); each must answer 200.
 func (e *benchEnv) benchPage(b *testing.B, name, path string, cookies []*http.Cookie) {
 	b.Run(name, func(b *testing.B) {
 		req := httptest.NewRequest("GET", path, nil)
