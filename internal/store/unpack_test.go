@@ -31,3 +31,54 @@ func TestUnpackInts(t *testing.T) {
 		}
 	}
 }
+
+func TestUnpackColumns(t *testing.T) {
+	tests := []struct {
+		in      []string
+		want    [][]int64
+		wantErr bool
+	}{
+		{[]string{"", "", ""}, nil, false},
+		{[]string{"1", "2", "3"}, [][]int64{{1, 2, 3}}, false},
+		{[]string{"1 4", "2 -5", "3 3600000"}, [][]int64{{1, 2, 3}, {4, -5, 3600000}}, false},
+		{[]string{" 1  4 ", "2 5", "3 6"}, [][]int64{{1, 2, 3}, {4, 5, 6}}, false}, // extra spaces
+		{[]string{"1 4", "2", "3 6"}, nil, true},                                   // one list shorter
+		{[]string{"", "2", ""}, nil, true},                                         // one list alone
+		{[]string{"1 4", "2 x", "3 6"}, nil, true},                                 // not a number
+		{[]string{"1 4", "2 5-", "3 6"}, nil, true},                                // junk after a number
+	}
+	for _, tt := range tests {
+		var got [][]int64
+		err := unpackColumns(tt.in, func(g []int64) { got = append(got, slices.Clone(g)) })
+		if (err != nil) != tt.wantErr {
+			t.Errorf("unpackColumns(%q): error %v, want error %v", tt.in, err, tt.wantErr)
+			continue
+		}
+		if !tt.wantErr && !slices.EqualFunc(got, tt.want, slices.Equal) {
+			t.Errorf("unpackColumns(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzUnpackColumns(f *testing.F) {
+	f.Add("1 2", "3 4", "5 -6")
+	f.Add("", "7", "x")
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		rows := 0
+		err := unpackColumns([]string{a, b, c}, func(g []int64) {
+			if len(g) != 3 {
+				t.Fatalf("row of %d", len(g))
+			}
+			rows++
+		})
+		if err == nil {
+			// Each list held exactly rows numbers: unpackInts agrees.
+			for _, s := range []string{a, b, c} {
+				n := 0
+				if unpackInts(s, 1, func([]int64) { n++ }) != nil || n != rows {
+					t.Fatalf("%q: %d numbers, %d rows", s, n, rows)
+				}
+			}
+		}
+	})
+}
