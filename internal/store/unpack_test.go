@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -22,13 +23,19 @@ func TestUnpackInts(t *testing.T) {
 	for _, tt := range tests {
 		var got [][]int64
 		err := unpackInts(tt.in, 4, func(g []int64) { got = append(got, slices.Clone(g)) })
-		if (err != nil) != tt.wantErr {
-			t.Errorf("unpackInts(%q): error %v, want error %v", tt.in, err, tt.wantErr)
-			continue
-		}
-		if !tt.wantErr && !slices.EqualFunc(got, tt.want, slices.Equal) {
-			t.Errorf("unpackInts(%q) = %v, want %v", tt.in, got, tt.want)
-		}
+		checkUnpacked(t, fmt.Sprintf("unpackInts(%q)", tt.in), got, err, tt.want, tt.wantErr)
+	}
+}
+
+// checkUnpacked reports a call's groups and error against the wanted ones.
+func checkUnpacked(t *testing.T, call string, got [][]int64, err error, want [][]int64, wantErr bool) {
+	t.Helper()
+	if (err != nil) != wantErr {
+		t.Errorf("%s: error %v, want error %v", call, err, wantErr)
+		return
+	}
+	if !wantErr && !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("%s = %v, want %v", call, got, want)
 	}
 }
 
@@ -50,13 +57,7 @@ func TestUnpackColumns(t *testing.T) {
 	for _, tt := range tests {
 		var got [][]int64
 		err := unpackColumns(tt.in, func(g []int64) { got = append(got, slices.Clone(g)) })
-		if (err != nil) != tt.wantErr {
-			t.Errorf("unpackColumns(%q): error %v, want error %v", tt.in, err, tt.wantErr)
-			continue
-		}
-		if !tt.wantErr && !slices.EqualFunc(got, tt.want, slices.Equal) {
-			t.Errorf("unpackColumns(%q) = %v, want %v", tt.in, got, tt.want)
-		}
+		checkUnpacked(t, fmt.Sprintf("unpackColumns(%q)", tt.in), got, err, tt.want, tt.wantErr)
 	}
 }
 
