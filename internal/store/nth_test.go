@@ -66,10 +66,10 @@ func TestNthSmallest(t *testing.T) {
 	}
 }
 
-func randInts(rng *rand.Rand, n int, max int64) []int64 {
+func randInts(rng *rand.Rand, n int, limit int64) []int64 {
 	a := make([]int64, n)
 	for i := range a {
-		a[i] = rng.Int64N(max)
+		a[i] = rng.Int64N(limit)
 	}
 	return a
 }
