@@ -57,6 +57,9 @@ type Figures struct {
 	ConnectedAnswered int `json:"connected_answered"`
 	// MedianReactionSecs is the median time from receipt to first reaction over the answered incidents.
 	MedianReactionSecs *float64 `json:"median_reaction_seconds,omitempty"`
+	// MedianReactionApprox is set when the median was placed within a sixteenth of its histogram bucket from
+	// the fine counts rather than read (a long period at a large volume; see store/fine.go).
+	MedianReactionApprox bool `json:"median_reaction_approximate,omitempty"`
 
 	Graded          int      `json:"graded"`                     // published answers with automatic grades
 	MeanPlain       *float64 `json:"mean_plain,omitempty"`       // mean plainness grade (0–100) of published answers
@@ -1078,7 +1081,14 @@ func (s *Store) rollupFigures(ctx context.Context, r *rollupRead, f DashboardFil
 	for _, v := range accs[0] {
 		periodN += v[mAnswered]
 	}
-	if err := s.pickMedians(ctx, r, f, dims, needs, buckets, keyOf, s.reactionTimes(periodN, &allTime, buckets, s.periodIncidents(f, answeredIndex(f)))); err != nil {
+	exact := needs
+	if s.fineWorth(r, f, dims, accs, needs, buckets) {
+		var err error
+		if exact, buckets, err = s.placeMedians(ctx, r, f, dims, accs, needs, keyOf, pend); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.pickMedians(ctx, r, f, dims, exact, buckets, keyOf, s.reactionTimes(periodN, &allTime, buckets, s.periodIncidents(f, answeredIndex(f)))); err != nil {
 		return nil, err
 	}
 	// 5. The figures.
@@ -1095,7 +1105,7 @@ func (s *Store) rollupFigures(ctx context.Context, r *rollupRead, f DashboardFil
 					return nil, fmt.Errorf("store: dashboard rollup out of step: the middle reaction times of %s %q are not where its histogram has them", dims[i], key)
 				}
 				m := float64(need.value[0]+need.value[1]) / 2 / 1000
-				fg.MedianReactionSecs = &m
+				fg.MedianReactionSecs, fg.MedianReactionApprox = &m, need.approx
 			}
 			out[by][key] = &fg
 		}

@@ -14,7 +14,8 @@ import (
 // migrations is the ordered list of schema changes, one file each in sql/ named NNNN_what.sql. Each runs once,
 // in its own transaction, and bumps the schema version; never edit a migration that has shipped, add a file.
 // The SQL is written once for both databases with three placeholders the dialect expands: {{id}} (an
-// auto-increment primary key), {{bigint}} and {{bool}}.
+// auto-increment primary key), {{bigint}}, {{bool}} and {{without_rowid}} (SQLite keeps such a table in its
+// primary key's order, with no separate index to look rows up from).
 var migrations = func() []string {
 	names, err := fs.Glob(migrationFiles, "sql/*.sql")
 	if err != nil {
@@ -39,7 +40,11 @@ var migrationFiles embed.FS
 var SchemaVersion = len(migrations)
 
 func (s *Store) expand(sql string) string {
-	return strings.NewReplacer("{{id}}", s.d.idType, "{{bigint}}", "BIGINT", "{{bool}}", "BOOLEAN").Replace(sql)
+	withoutRowID := ""
+	if s.d.name == "sqlite" {
+		withoutRowID = " WITHOUT ROWID"
+	}
+	return strings.NewReplacer("{{id}}", s.d.idType, "{{bigint}}", "BIGINT", "{{bool}}", "BOOLEAN", "{{without_rowid}}", withoutRowID).Replace(sql)
 }
 
 // Migrate brings the schema to SchemaVersion. It is safe to run at every start and from several processes:

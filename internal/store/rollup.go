@@ -65,6 +65,45 @@ const (
 	gWeekTerritoryCategory = gDue + gTerritoryExecutor + 1
 )
 
+// The fine reaction-time counts (dash_fine, migration 0016) are kept as rows of grain gFine + the grain of the
+// same keys (region, territory, category, executor) with a bin, at every level: how many answered incidents of
+// the row's day or block and group took a reaction time in the bin. A long period's medians are placed within a
+// bin from them (fineMedians) instead of reading every reaction time of the median's histogram bucket.
+const gFine = 32
+
+// isFine tells the fine grains.
+func isFine(g int8) bool { return g > gFine }
+
+// fineSub is how many equal parts each histogram bucket (but the last, unbounded one) is split into.
+const fineSub = 16
+
+// fineBin is the bin of a reaction time in milliseconds: its histogram bucket × fineSub + the part of the
+// bucket it falls in (negative ones in the first part of the first bucket); false in the last bucket, which
+// has no upper bound to split.
+func fineBin(d int64) (int, bool) {
+	b := histBucket(d)
+	if b == histBuckets-1 {
+		return 0, false
+	}
+	lo, hi := fineBucketRange(b)
+	part := max(0, (d-lo)*fineSub/(hi-lo))
+	return b*fineSub + int(min(part, fineSub-1)), true
+}
+
+// fineBucketRange is the [lo, hi) of histogram bucket b (not the last) as fineBin splits it, in milliseconds:
+// the first bucket from 0.
+func fineBucketRange(b int) (lo, hi int64) {
+	lo, _, hi, _ = histRange(b)
+	return lo, hi
+}
+
+// fineRange is the [lo, hi) of a bin in milliseconds.
+func fineRange(bin int) (lo, hi int64) {
+	blo, bhi := fineBucketRange(bin / fineSub)
+	part := int64(bin % fineSub)
+	return blo + (bhi-blo)*part/fineSub, blo + (bhi-blo)*(part+1)/fineSub
+}
+
 // isDue tells the deadline grains.
 func isDue(g int8) bool { return g > gDue && g <= gDue+gTerritoryExecutor }
 
@@ -153,7 +192,8 @@ var measureCols = func() []string {
 // rkey is a rollup row's key.
 type rkey struct {
 	grain, lvl int8
-	excl       bool // a rejected or merged incident: counted by the statistics, left out of the dashboard
+	excl       bool  // a rejected or merged incident: counted by the statistics, left out of the dashboard
+	bin        int16 // the fine grains' reaction-time bin (fineBin); 0 for the rest
 	bucket     int64
 	terr, cat  int64
 	exec       int64
@@ -170,6 +210,8 @@ func (a rkey) compare(b rkey) int {
 			return 1
 		}
 		return -1
+	case a.bin != b.bin:
+		return int(a.bin) - int(b.bin)
 	case a.bucket != b.bucket:
 		return cmpInt(a.bucket, b.bucket)
 	case a.terr != b.terr:
@@ -433,6 +475,12 @@ func contribute(f *incFacts, off int64, what, levels int, emit func(rkey, *rvec)
 	}
 	whole := iv
 	whole.add(&av, 1)
+	var fv rvec // a fine grain's row: one answered incident
+	fv[mAnswered] = 1
+	bin, hasBin := 0, false
+	if !excl && f.firstReaction.Valid {
+		bin, hasBin = fineBin(f.firstReaction.Int64 - f.created)
+	}
 	if what&cCreated != 0 {
 		day := floorDiv(f.created+off, dayMS)
 		for lvl := range levels {
@@ -452,6 +500,15 @@ func contribute(f *incFacts, off int64, what, levels int, emit func(rkey, *rvec)
 						emit(rkey{grain: gWeekTerritoryCategory, bucket: day + d, terr: f.terr, cat: f.cat}, &wv)
 					}
 				}
+			}
+			if hasBin {
+				fk := func(g int8, terr, cat, exec int64) rkey {
+					return rkey{grain: gFine + g, lvl: int8(lvl), bin: int16(bin), bucket: b, terr: terr, cat: cat, exec: exec}
+				}
+				emit(fk(gRegion, 0, 0, 0), &fv)
+				emit(fk(gTerritory, f.terr, 0, 0), &fv)
+				emit(fk(gCategory, 0, f.cat, 0), &fv)
+				emit(fk(gExecutor, 0, 0, f.exec), &fv)
 			}
 			if len(byExec) == 0 {
 				emit(k(gExecutor, 0, 0, f.exec), &iv)
@@ -520,10 +577,18 @@ func floorDiv(a, b int64) int64 {
 // other than zero made the trailing weeks, the deadline and the reaction grains cost as much as the rest.
 func (s *Store) applyRollup(ctx context.Context, q queryer, acc rollAcc) error {
 	keys := make([]rkey, 0, len(acc))
+	var fine []rkey
 	for k, v := range acc {
-		if !v.zero() {
+		switch {
+		case v.zero():
+		case isFine(k.grain):
+			fine = append(fine, k)
+		default:
 			keys = append(keys, k)
 		}
+	}
+	if err := s.applyFine(ctx, q, acc, fine); err != nil {
+		return err
 	}
 	if len(keys) == 0 {
 		return nil
@@ -576,6 +641,38 @@ func (s *Store) applyRollup(ctx context.Context, q queryer, acc rollAcc) error {
 	return nil
 }
 
+// applyFine adds the fine grains' rows to dash_fine, in key order, a few hundred rows a statement. A row whose
+// count comes to zero stays, as in dash_rollup: it takes an incident merged or rejected after its first
+// reaction, or a reaction withdrawn.
+func (s *Store) applyFine(ctx context.Context, q queryer, acc rollAcc, keys []rkey) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	slices.SortFunc(keys, rkey.compare)
+	const perStmt = 400
+	for start := 0; start < len(keys); start += perStmt {
+		part := keys[start:min(start+perStmt, len(keys))]
+		args := make([]any, 0, len(part)*6)
+		for _, k := range part {
+			g := k.grain - gFine
+			id := k.terr
+			switch g {
+			case gCategory:
+				id = k.cat
+			case gExecutor:
+				id = k.exec
+			}
+			args = append(args, int(g), int(k.lvl), int(k.bin), k.bucket, id, acc[k][mAnswered])
+		}
+		stmt := `INSERT INTO dash_fine (grain, lvl, bin, bucket, group_id, n) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", len(part)), ", ") +
+			` ON CONFLICT (grain, lvl, bin, bucket, group_id) DO UPDATE SET n = dash_fine.n + excluded.n`
+		if _, err := q.ExecContext(ctx, s.d.rebind(stmt), args...); err != nil {
+			return fmt.Errorf("store: update dashboard fine counts: %w", err)
+		}
+	}
+	return nil
+}
+
 // allMeasures lists every measure, in column order.
 var allMeasures = func() []int {
 	out := make([]int, nMeasures)
@@ -594,6 +691,8 @@ func grainMeasures(g int8) []int {
 		return []int{mOpenDue, mAwaitingDue}
 	case g == gWeekTerritoryCategory:
 		return []int{mWeekReceived}
+	case isFine(g):
+		return []int{mAnswered}
 	}
 	return allMeasures
 }
@@ -770,7 +869,7 @@ func (s *Store) rollupIDs(ctx context.Context, q queryer, ids []int64, off int64
 func (s *Store) RebuildDashboard(ctx context.Context) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, q := range []string{`DELETE FROM dash_pending`, `INSERT INTO dash_pending (incident_id, created_at) SELECT id, created_at FROM incidents`,
-			`DELETE FROM dash_rollup`, `DELETE FROM dash_meta`} {
+			`DELETE FROM dash_rollup`, `DELETE FROM dash_fine`, `DELETE FROM dash_meta`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}
@@ -1129,6 +1228,7 @@ type medianNeed struct {
 	within [2]int64
 	value  [2]int64 // the reaction times at those ranks, once read
 	found  [2]bool
+	approx bool // placed from the fine counts (placeMedians), not read
 }
 
 // needMedian locates ranks lo and hi (0-based, lo ≤ hi) in a histogram; false when it holds fewer values.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // DashboardFromIncidents computes the whole dashboard counting from the incidents directly, as before the
@@ -44,7 +45,43 @@ func (s *Store) RollupRows(ctx context.Context) (map[string][nMeasures]int64, er
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	// The fine counts, as rows of their own.
+	rows, err = s.db.QueryContext(ctx, `SELECT grain, lvl, bin, bucket, group_id, n FROM dash_fine WHERE n <> 0`)
+	if err != nil {
+		return nil, err
+	}
+	err = scanAll(rows, func(sc func(...any) error) error {
+		var k [5]int64
+		var v rvec
+		if err := sc(&k[0], &k[1], &k[2], &k[3], &k[4], &v[mAnswered]); err != nil {
+			return err
+		}
+		out[fmt.Sprint("fine", k)] = v
+		return nil
+	})
 	return out, err
+}
+
+// FineBinWidth is the width of the fine bin a reaction time falls in (0 in the last histogram bucket).
+func FineBinWidth(d time.Duration) time.Duration {
+	bin, ok := fineBin(d.Milliseconds())
+	if !ok {
+		return 0
+	}
+	lo, hi := fineRange(bin)
+	return time.Duration(hi-lo) * time.Millisecond
+}
+
+// FineBin exposes fineBin and fineRange: the bin of a reaction time in ms and the bin's [lo, hi).
+func FineBin(d int64) (bin int, lo, hi int64, ok bool) {
+	bin, ok = fineBin(d)
+	if ok {
+		lo, hi = fineRange(bin)
+	}
+	return
 }
 
 // PendingIncidents counts the incidents not folded into the rollup.

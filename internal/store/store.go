@@ -35,6 +35,8 @@ type Store struct {
 
 	// readerFoldMax is how many pending incidents a dashboard reader folds itself (0: readerFoldLimit).
 	readerFoldMax int
+	// fineMedians is when the dashboard places medians from the fine counts (FineAuto: when cheaper).
+	fineMedians FineMedians
 	// commonTermMin is how many incidents make a search word common (0: commonTerm).
 	commonTermMin int
 	// searchWindowMax is how many incidents a search by several words walks before intersecting postings (0:

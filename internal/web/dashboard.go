@@ -155,6 +155,15 @@ func hoursOf(secs *float64) string {
 	return chart.Number(*secs/3600) + " ч"
 }
 
+// reactionOf is a group's median time to first reaction in hours, "≈" before it when it was placed from the
+// fine counts rather than read (a long period at a large volume).
+func reactionOf(f store.Figures) string {
+	if f.MedianReactionApprox && f.MedianReactionSecs != nil {
+		return "≈ " + hoursOf(f.MedianReactionSecs)
+	}
+	return hoursOf(f.MedianReactionSecs)
+}
+
 func durHours(d *time.Duration) string {
 	if d == nil {
 		return "—"
@@ -218,12 +227,16 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := d.Summary
+	reactionHint := "dash.reaction.hint"
+	if f.MedianReactionApprox {
+		reactionHint = "dash.reaction.approx"
+	}
 	v.Figures = []dashFigure{
 		{"dash.received", num(f.Received), ""},
 		{"dash.answered", num(f.Answered), ""},
 		{"dash.in_work", num(f.InWork), ""},
 		{"dash.overdue", num(f.Overdue), ""},
-		{"dash.reaction", hoursOf(f.MedianReactionSecs), "dash.reaction.hint"},
+		{"dash.reaction", reactionOf(f), reactionHint},
 		{"dash.plain", optNum(f.MeanPlain, 1, ""), "dash.grade.hint"},
 		{"dash.informative", optNum(f.MeanInformative, 1, ""), "dash.grade.hint"},
 		{"dash.formal", optNum(f.FormalReturnedShare(), 100, " %"), "dash.formal.hint"},
@@ -257,7 +270,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 			}
 			bars = append(bars, chart.Bar{Label: name, Value: float64(row.Received)})
 			bd.Rows = append(bd.Rows, dashRow{Name: name, Received: num(row.Received), Answered: num(row.Answered),
-				InWork: num(row.InWork), Overdue: num(row.Overdue), Reaction: hoursOf(row.MedianReactionSecs),
+				InWork: num(row.InWork), Overdue: num(row.Overdue), Reaction: reactionOf(row.Figures),
 				Grade: optNum(row.MeanGrade(), 1, "")})
 		}
 		if len(bars) > 0 {
