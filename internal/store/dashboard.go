@@ -156,9 +156,10 @@ type Dashboard struct {
 
 // DashboardQueries is the most statements Dashboard sends, whatever the number of rows: a read-only
 // transaction, the rollup's state, the names, the pending incidents, the rollup's sums, the deadlines still
-// ahead, the reaction times around the medians, the days and the growing problems. (Counting from the incidents
-// directly, when the period does not fall on the rollup's days, takes one more.) A fold of pending incidents,
-// when more than foldThreshold wait, comes on top.
+// ahead, the reaction times around the medians (or the fine counts, see fine.go), the days and the growing
+// problems. (Counting from the incidents directly, when the period does not fall on the rollup's days, takes one
+// more, and so do medians placed from the fine counts when some group's lie beyond ten days and are read.) A fold
+// of pending incidents, when more than foldThreshold wait, comes on top.
 const DashboardQueries = 9
 
 // Dashboard computes the whole dashboard: the summary, the daily trend, the three breakdowns and the problems
@@ -1081,15 +1082,17 @@ func (s *Store) rollupFigures(ctx context.Context, r *rollupRead, f DashboardFil
 	for _, v := range accs[0] {
 		periodN += v[mAnswered]
 	}
-	exact := needs
-	if s.fineWorth(r, f, dims, accs, needs, buckets) {
+	exact, fine := needs, s.fineWorth(r, f, dims, accs, needs, buckets)
+	if fine {
 		var err error
 		if exact, buckets, err = s.placeMedians(ctx, r, f, dims, accs, needs, keyOf, pend); err != nil {
 			return nil, err
 		}
 	}
-	if err := s.pickMedians(ctx, r, f, dims, exact, buckets, keyOf, s.reactionTimes(periodN, &allTime, buckets, s.periodIncidents(f, answeredIndex(f)))); err != nil {
-		return nil, err
+	if !fine || len(buckets) > 0 {
+		if err := s.pickMedians(ctx, r, f, dims, exact, buckets, keyOf, s.reactionTimes(periodN, &allTime, buckets, s.periodIncidents(f, answeredIndex(f)))); err != nil {
+			return nil, err
+		}
 	}
 	// 5. The figures.
 	out := map[BreakdownBy]map[string]*Figures{}

@@ -439,6 +439,11 @@ func TestDashboardStatements(t *testing.T) {
 	if n := count(f); n != store.DashboardQueries {
 		t.Errorf("from the rollup: %d statements, want %d", n, store.DashboardQueries)
 	}
+	st.SetFineMedians(store.FineAlways)
+	if n := count(f); n != store.DashboardQueries {
+		t.Errorf("medians placed from the fine counts: %d statements, want %d", n, store.DashboardQueries)
+	}
+	st.SetFineMedians(store.FineAuto)
 	f.TerritoryID = w.terA
 	if n := count(f); n != store.DashboardQueries {
 		t.Errorf("a territory from the rollup: %d statements, want %d", n, store.DashboardQueries)

@@ -10,6 +10,7 @@ import (
 	"github.com/otklik/otklik/internal/auth"
 	"github.com/otklik/otklik/internal/demo/seed"
 	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/store"
 )
 
 func TestDashboardRoles(t *testing.T) {
@@ -145,4 +146,14 @@ func benchDashboardPage(b *testing.B, e *benchEnv) {
 	} {
 		e.benchPage(b, p.name, p.path, cookies)
 	}
+	// The long periods' medians both ways, whichever the page would choose (store/fine.go).
+	for _, m := range []struct {
+		name string
+		mode store.FineMedians
+	}{{"exact", store.FineNever}, {"fine", store.FineAlways}} {
+		e.st.SetFineMedians(m.mode)
+		e.benchPage(b, "quarter "+m.name, "/dashboard?period=quarter", cookies)
+		e.benchPage(b, "year "+m.name, "/dashboard?period=year", cookies)
+	}
+	e.st.SetFineMedians(store.FineAuto)
 }
