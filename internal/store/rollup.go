@@ -37,7 +37,9 @@ import (
 //     covering index ranges, on due_at and on reaction_due: a day's or a few weeks' incidents, not a period's).
 //   - Medians cannot be summed: the rollup keeps a histogram of reaction times, readers find the bucket that
 //     holds the middle value of each group and read only the reaction times of the period in those buckets to
-//     pick the exact value.
+//     pick the exact value. The one exception is deliberate: over a long period at a large volume, when the
+//     fine counts of dash_fine are far fewer rows than those reaction times, the middle value is placed within
+//     a sixteenth of its bucket from them and the figure says it is approximate (fine.go).
 //   - Readers run in one snapshot (a read-only transaction), so a fold committing meanwhile is seen entirely
 //     or not at all; when a period does not start and end on the rollup's day boundaries (another time zone, or
 //     a time of day) they count from the incidents directly, as before the rollup.

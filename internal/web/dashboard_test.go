@@ -65,6 +65,27 @@ func TestDashboardRendersDemoData(t *testing.T) {
 	}
 }
 
+// TestDashboardMarksPlacedMedians: a median placed from the fine counts (a long period at a large volume; forced
+// here) is shown with «≈» and the hint says why; a read one is not.
+func TestDashboardMarksPlacedMedians(t *testing.T) {
+	e, _ := countingEnv(t, 300)
+	b := e.browser(t)
+	b.login("curator")
+	exact := b.get("/dashboard?period=year")
+	e.st.SetFineMedians(store.FineAlways)
+	t.Cleanup(func() { e.st.SetFineMedians(store.FineAuto) })
+	placed := b.get("/dashboard?period=year")
+	if exact.Status != http.StatusOK || placed.Status != http.StatusOK {
+		t.Fatalf("status %d, %d", exact.Status, placed.Status)
+	}
+	if strings.Contains(exact.Body, "≈") || strings.Contains(exact.Body, "оценена по счётчикам") {
+		t.Errorf("read medians are marked approximate")
+	}
+	if strings.Count(placed.Body, "≈ ") < 5 || !strings.Contains(placed.Body, "оценена по счётчикам") {
+		t.Errorf("placed medians are not marked: %d «≈»", strings.Count(placed.Body, "≈ "))
+	}
+}
+
 func TestDashboardBoundSupervisorSeesOnlyTheirTerritory(t *testing.T) {
 	e, _ := countingEnv(t, 300)
 	ctx := context.Background()
