@@ -69,17 +69,8 @@ func TestFineMedians(t *testing.T) {
 		keptEqualsRebuilt(t, st)
 		w.ingest(t, st, 60, 40) // pending: counted from their own rows
 		st.SetFineMedians(store.FineAlways)
-		day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, w.loc) }
 		approx := 0
-		for _, p := range []struct {
-			name     string
-			from, to time.Time
-		}{
-			{"week", day(2026, 11, 16), day(2026, 11, 21)},
-			{"quarter", day(2026, 10, 1), day(2026, 11, 21)},
-			{"year", day(2026, 1, 1), day(2026, 11, 21)},
-			{"odd days", day(2026, 7, 3), day(2026, 9, 29)},
-		} {
+		for _, p := range w.periods() {
 			for _, terr := range []int64{0, w.ters[2]} {
 				f := store.DashboardFilter{From: p.from, To: p.to, TerritoryID: terr, Now: w.now, Location: w.loc}
 				got, err := st.Dashboard(ctx, f, 10)

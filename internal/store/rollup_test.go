@@ -288,14 +288,20 @@ func (w *rollWorld) churn(t *testing.T, st *store.Store, n int) {
 
 // compare checks that every figure read through the rollup equals the direct count, for every period the
 // dashboard offers (and a few more), with and without a territory, and the public statistics likewise.
-func (w *rollWorld) compare(t *testing.T, st *store.Store, label string) {
-	t.Helper()
-	ctx := context.Background()
-	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, w.loc) }
-	periods := []struct {
-		name     string
-		from, to time.Time
-	}{
+// rollPeriod is a period the rollup tests read.
+type rollPeriod struct {
+	name     string
+	from, to time.Time
+}
+
+// day is midnight of a day in the region's zone.
+func (w *rollWorld) day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, w.loc) }
+
+// periods are the periods the rollup tests read: whole days of the region, short to long, one off the 8- and
+// 64-day blocks, and one with nothing in it.
+func (w *rollWorld) periods() []rollPeriod {
+	day := w.day
+	return []rollPeriod{
 		{"week", day(2026, 11, 16), day(2026, 11, 21)},
 		{"month", day(2026, 11, 1), day(2026, 11, 21)},
 		{"quarter", day(2026, 10, 1), day(2026, 11, 21)},
@@ -304,7 +310,13 @@ func (w *rollWorld) compare(t *testing.T, st *store.Store, label string) {
 		{"one day", day(2026, 11, 19), day(2026, 11, 20)},
 		{"future", day(2027, 1, 1), day(2027, 2, 1)},
 	}
-	for _, p := range periods {
+}
+
+func (w *rollWorld) compare(t *testing.T, st *store.Store, label string) {
+	t.Helper()
+	ctx := context.Background()
+	day := w.day
+	for _, p := range w.periods() {
 		for _, terr := range []int64{0, w.ters[0], w.ters[3]} {
 			for _, now := range []time.Time{w.now, w.now.Add(-20 * 24 * time.Hour), w.now.Add(15 * 24 * time.Hour)} {
 				f := store.DashboardFilter{From: p.from, To: p.to, TerritoryID: terr, Now: now, Location: w.loc}
