@@ -70,7 +70,7 @@ const (
 // The fine reaction-time counts (dash_fine, migration 0016) are kept as rows of grain gFine + the grain of the
 // same keys (region, territory, category, executor) with a bin, at every level: how many answered incidents of
 // the row's day or block and group took a reaction time in the bin. A long period's medians are placed within a
-// bin from them (fineMedians) instead of reading every reaction time of the median's histogram bucket.
+// bin from them (placeMedians, fine.go) instead of reading every reaction time of the median's histogram bucket.
 const gFine = 32
 
 // isFine tells the fine grains.

@@ -295,7 +295,9 @@ type rollPeriod struct {
 }
 
 // day is midnight of a day in the region's zone.
-func (w *rollWorld) day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, w.loc) }
+func (w *rollWorld) day(y int, m time.Month, d int) time.Time {
+	return time.Date(y, m, d, 0, 0, 0, 0, w.loc)
+}
 
 // periods are the periods the rollup tests read: whole days of the region, short to long, one off the 8- and
 // 64-day blocks, and one with nothing in it.
