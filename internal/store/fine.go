@@ -15,8 +15,9 @@ import (
 // Then each group's middle values are placed within one of its median bucket's 16 equal parts from the fine
 // counts (dash_fine: per day or block, group and part, how many reaction times fell there), by linear
 // interpolation among the part's values: off by less than the part's width, a sixteenth of the bucket (under
-// 2 minutes in the first hour, 22.5 minutes for 24-30 h), and by far less when the part holds many values, as it
-// does whenever this path is taken. The figure is then marked approximate (Figures.MedianReactionApprox).
+// 2 minutes in the first hour, 22.5 minutes for 24-30 h). Values spread smoothly within the part put it much
+// closer; values that clump (the page benchmarks' copies sit on whole hours) can put it nearly the width off. The
+// figure is then marked approximate (Figures.MedianReactionApprox).
 
 // FineMedians says when the dashboard places medians from the fine counts: FineAuto when that visits
 // fewer rows than reading the reaction times would (the default), FineAlways, FineNever.
