@@ -440,8 +440,13 @@ func TestDashboardStatements(t *testing.T) {
 		t.Errorf("from the rollup: %d statements, want %d", n, store.DashboardQueries)
 	}
 	st.SetFineMedians(store.FineAlways)
+	st.SetFineRead(-1)
 	if n := count(f); n != store.DashboardQueries {
 		t.Errorf("medians placed from the fine counts: %d statements, want %d", n, store.DashboardQueries)
+	}
+	st.SetFineRead(0)
+	if n := count(f); n != store.DashboardQueries+1 {
+		t.Errorf("medians placed from the fine counts, their bins read: %d statements, want %d", n, store.DashboardQueries+1)
 	}
 	st.SetFineMedians(store.FineAuto)
 	f.TerritoryID = w.terA

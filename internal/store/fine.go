@@ -29,6 +29,21 @@ const (
 	FineNever
 )
 
+// fineReadMax is how many reaction times the median bins may hold for placeMedians to read them and pick the
+// medians exactly (a year's median bin at ten million incidents held about 27,000).
+const fineReadMax = 60_000
+
+// fineReadLimit is the setting's or the default limit; negative: never read.
+func (s *Store) fineReadLimit() int64 {
+	if s.fineRead != 0 {
+		return s.fineRead
+	}
+	return fineReadMax
+}
+
+// SetFineRead sets how many reaction times the median bins may hold to be read (negative: never, 0: the default).
+func (s *Store) SetFineRead(n int64) { s.fineRead = n }
+
 // SetFineMedians sets when the dashboard places medians from the fine counts (tests and benchmarks compare the
 // two ways).
 func (s *Store) SetFineMedians(m FineMedians) { s.fineMedians = m }
@@ -135,10 +150,18 @@ func (s *Store) placeMedians(ctx context.Context, r *rollupRead, f DashboardFilt
 			add(i, keyOf(by, p.terr, p.cat, p.exec), bin, 1)
 		}
 	}
-	// Each group's ranks, placed within their bins.
+	// Each group's ranks: their bins, and the values placed within them.
+	type rank struct {
+		bin    int
+		within int64 // the rank within the bin
+	}
+	ranks := make([]map[string][2]rank, len(dims))
+	bins := map[int]bool{}
 	for i := range dims {
+		ranks[i] = map[string][2]rank{}
 		for k, n := range placed[i] {
 			c := counts[i][k]
+			var rk [2]rank
 			for j := range 2 {
 				b := n.bucket[j]
 				var total int64
@@ -148,12 +171,143 @@ func (s *Store) placeMedians(ctx context.Context, r *rollupRead, f DashboardFilt
 				if want := accs[i][k][mHist+b]; total != want {
 					return nil, nil, fmt.Errorf("store: dashboard rollup out of step: %s %q has %d reaction times in bucket %d, its fine counts %d", dims[i], k, want, b, total)
 				}
+				rk[j].bin, rk[j].within = rankBin(c, b, n.within[j])
+				bins[rk[j].bin] = true
 				n.value[j], n.found[j] = placeRank(c, b, n.within[j]), true
 			}
+			ranks[i][k] = rk
 			n.approx = true
 		}
 	}
+	// When the ranks' bins hold few reaction times, they are read and the values picked exactly.
+	var inBins int64
+	for _, c := range counts[0] {
+		for bin := range bins {
+			inBins += c[bin]
+		}
+	}
+	if limit := s.fineReadLimit(); limit < 0 || inBins > limit {
+		return exact, exactBuckets, nil
+	}
+	vals := make([]map[string]*[2][]int64, len(dims))
+	for i := range dims {
+		vals[i] = map[string]*[2][]int64{}
+	}
+	ids := make([]map[int64]string, len(dims)) // keyOf once per distinct id
+	for i := range dims {
+		ids[i] = map[int64]string{}
+	}
+	take := func(t, c, e, v int64) {
+		bin, ok := fineBin(v)
+		if !ok || !bins[bin] {
+			return
+		}
+		for i, by := range dims {
+			id := int64(0)
+			switch by {
+			case ByTopic:
+				id = c
+			case ByTerritory:
+				id = t
+			case ByExecutor:
+				id = e
+			}
+			key, ok := ids[i][id]
+			if !ok {
+				key = keyOf(by, t, c, e)
+				ids[i][id] = key
+			}
+			rk, ok := ranks[i][key]
+			if !ok {
+				continue
+			}
+			p := vals[i][key]
+			if p == nil {
+				p = &[2][]int64{}
+				vals[i][key] = p
+			}
+			for j := range 2 {
+				if rk[j].bin == bin {
+					p[j] = append(p[j], v)
+					break // both ranks in one bin share its values
+				}
+			}
+		}
+	}
+	rng, rargs := binRanges(`(i.first_reaction_at - i.created_at)`, bins)
+	byTime := `incidents i`
+	if s.d.name == "sqlite" {
+		byTime += ` INDEXED BY incidents_reaction_time` // a few narrow bins of all time: fewer entries than the period's
+	}
+	if err := s.readReactionTimes(ctx, r.tx, f, rng, rargs, byTime, take); err != nil {
+		return nil, nil, fmt.Errorf("store: dashboard reaction times of the median bins: %w", err)
+	}
+	for i := range dims {
+		for k, n := range placed[i] {
+			rk, p := ranks[i][k], vals[i][k]
+			if p == nil {
+				p = &[2][]int64{}
+			}
+			for j := range 2 {
+				vs := p[j]
+				if j == 1 && rk[1].bin == rk[0].bin {
+					vs = p[0] // nthSmallest only reorders: the second rank is picked from the same values
+				}
+				if rk[j].within >= int64(len(vs)) {
+					return nil, nil, fmt.Errorf("store: dashboard rollup out of step: %s %q has %d reaction times in bin %d, its fine counts more", dims[i], k, len(vs), rk[j].bin)
+				}
+				n.value[j] = nthSmallest(vs, int(rk[j].within))
+			}
+			n.approx = false
+		}
+	}
 	return exact, exactBuckets, nil
+}
+
+// rankBin is the bin of bucket b that holds rank w (0-based) of the bucket's reaction times, and the rank within
+// that bin.
+func rankBin(c map[int]int64, b int, w int64) (int, int64) {
+	for part := range fineSub {
+		bin := b*fineSub + part
+		if w < c[bin] {
+			return bin, w
+		}
+		w -= c[bin]
+	}
+	return b*fineSub + fineSub - 1, w
+}
+
+// binRanges is the SQL condition selecting reaction times d (an SQL expression) in the bins, merged into runs,
+// and its arguments.
+func binRanges(d string, bins map[int]bool) (string, []any) {
+	var conds []string
+	var args []any
+	for b := 0; b < (histBuckets-1)*fineSub; b++ {
+		if !bins[b] {
+			continue
+		}
+		e := b
+		for e+1 < (histBuckets-1)*fineSub && bins[e+1] {
+			e++
+		}
+		lo, _ := fineRange(b)
+		_, hi := fineRange(e)
+		c := d + ` >= ? AND ` + d + ` < ?`
+		if b == 0 {
+			c = d + ` < ?` // the first bin takes negative reaction times too
+		}
+		conds = append(conds, `(`+c+`)`)
+		if b == 0 {
+			args = append(args, hi)
+		} else {
+			args = append(args, lo, hi)
+		}
+		b = e
+	}
+	if len(conds) == 0 {
+		return `1 = 0`, nil
+	}
+	return `(` + strings.Join(conds, ` OR `) + `)`, args
 }
 
 // placeRank is the reaction time (ms) at rank w (0-based) among those of bucket b whose counts per bin c

@@ -69,6 +69,7 @@ func TestFineMedians(t *testing.T) {
 		keptEqualsRebuilt(t, st)
 		w.ingest(t, st, 60, 40) // pending: counted from their own rows
 		st.SetFineMedians(store.FineAlways)
+		st.SetFineRead(-1) // placed, never read
 		approx := 0
 		for _, p := range w.periods() {
 			for _, terr := range []int64{0, w.ters[2]} {
@@ -120,6 +121,12 @@ func TestFineMedians(t *testing.T) {
 		}
 		if approx < 20 {
 			t.Errorf("%d medians placed from the fine counts, want them all on the region's pages", approx)
+		}
+		// With the median bins' reaction times read (few here), every median is exact again.
+		st.SetFineRead(0)
+		for _, p := range w.periods() {
+			f := store.DashboardFilter{From: p.from, To: p.to, Now: w.now, Location: w.loc}
+			checkDashboard(t, st, f, p.name+", bins read", true)
 		}
 	})
 }

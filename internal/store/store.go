@@ -37,6 +37,8 @@ type Store struct {
 	readerFoldMax int
 	// fineMedians is when the dashboard places medians from the fine counts (FineAuto: when cheaper).
 	fineMedians FineMedians
+	// fineRead is how many reaction times the median bins may hold to be read exactly (0: fineReadMax).
+	fineRead int64
 	// commonTermMin is how many incidents make a search word common (0: commonTerm).
 	commonTermMin int
 	// searchWindowMax is how many incidents a search by several words walks before intersecting postings (0:

@@ -65,15 +65,17 @@ func TestDashboardRendersDemoData(t *testing.T) {
 	}
 }
 
-// TestDashboardMarksPlacedMedians: a median placed from the fine counts (a long period at a large volume; forced
-// here) is shown with «≈» and the hint says why; a read one is not.
+// TestDashboardMarksPlacedMedians: a median placed from the fine counts and not read (a long period at a large
+// volume whose median bins hold many reaction times; forced here) is shown with «≈» and the hint says why; a read
+// one is not.
 func TestDashboardMarksPlacedMedians(t *testing.T) {
 	e, _ := countingEnv(t, 300)
 	b := e.browser(t)
 	b.login("curator")
 	exact := b.get("/dashboard?period=year")
 	e.st.SetFineMedians(store.FineAlways)
-	t.Cleanup(func() { e.st.SetFineMedians(store.FineAuto) })
+	e.st.SetFineRead(-1) // placed, their bins not read
+	t.Cleanup(func() { e.st.SetFineMedians(store.FineAuto); e.st.SetFineRead(0) })
 	placed := b.get("/dashboard?period=year")
 	if exact.Status != http.StatusOK || placed.Status != http.StatusOK {
 		t.Fatalf("status %d, %d", exact.Status, placed.Status)
