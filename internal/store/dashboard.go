@@ -1138,15 +1138,7 @@ func (s *Store) pickMedians(ctx context.Context, r *rollupRead, f DashboardFilte
 	take := func(t, c, e, v int64) {
 		b := histBucket(v)
 		for i, by := range dims {
-			id := int64(0)
-			switch by {
-			case ByTopic:
-				id = c
-			case ByTerritory:
-				id = t
-			case ByExecutor:
-				id = e
-			}
+			id := groupID(by, t, c, e)
 			p, ok := picks[i][id]
 			if !ok {
 				p = byKey[i][keyOf(by, t, c, e)] // nil when the group needs no median
@@ -1190,6 +1182,20 @@ func (s *Store) pickMedians(ctx context.Context, r *rollupRead, f DashboardFilte
 		}
 	}
 	return nil
+}
+
+// groupID is the id a breakdown groups an incident of territory t, category c and executor e by (0 for the
+// summary).
+func groupID(by BreakdownBy, t, c, e int64) int64 {
+	switch by {
+	case ByTopic:
+		return c
+	case ByTerritory:
+		return t
+	case ByExecutor:
+		return e
+	}
+	return 0
 }
 
 // nthSmallest returns the k-th smallest (0-based) of a, reordering a so that a[k] holds it, the values before

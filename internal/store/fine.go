@@ -205,15 +205,7 @@ func (s *Store) placeMedians(ctx context.Context, r *rollupRead, f DashboardFilt
 			return
 		}
 		for i, by := range dims {
-			id := int64(0)
-			switch by {
-			case ByTopic:
-				id = c
-			case ByTerritory:
-				id = t
-			case ByExecutor:
-				id = e
-			}
+			id := groupID(by, t, c, e)
 			key, ok := ids[i][id]
 			if !ok {
 				key = keyOf(by, t, c, e)
