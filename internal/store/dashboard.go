@@ -158,7 +158,8 @@ type Dashboard struct {
 // transaction, the rollup's state, the names, the pending incidents, the rollup's sums, the deadlines still
 // ahead, the reaction times around the medians (or the fine counts, see fine.go), the days and the growing
 // problems. (Counting from the incidents directly, when the period does not fall on the rollup's days, takes one
-// more, and so do medians placed from the fine counts when some group's lie beyond ten days and are read.) A fold
+// more; medians placed from the fine counts take one more when their bins are read, and one more when some
+// group's lie beyond ten days and are read from their bucket.) A fold
 // of pending incidents, when more than foldThreshold wait, comes on top.
 const DashboardQueries = 9
 

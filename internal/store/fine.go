@@ -17,7 +17,8 @@ import (
 // interpolation among the part's values: off by less than the part's width, a sixteenth of the bucket (under
 // 2 minutes in the first hour, 22.5 minutes for 24-30 h). Values spread smoothly within the part put it much
 // closer; values that clump (the page benchmarks' copies sit on whole hours) can put it nearly the width off. The
-// figure is then marked approximate (Figures.MedianReactionApprox).
+// figure is then marked approximate (Figures.MedianReactionApprox). When the bins holding the middle values hold
+// few reaction times (fineReadMax), they are read instead and the medians are exact again.
 
 // FineMedians says when the dashboard places medians from the fine counts: FineAuto when that visits
 // fewer rows than reading the reaction times would (the default), FineAlways, FineNever.
@@ -43,11 +44,12 @@ func (s *Store) fineReadLimit() int64 {
 	return fineReadMax
 }
 
-// SetFineRead sets how many reaction times the median bins may hold to be read (negative: never, 0: the default).
+// SetFineRead sets how many reaction times the median bins may hold to be read (negative: never, 0: the
+// default). Like SetFineMedians, for tests and benchmarks: set it before the store serves pages.
 func (s *Store) SetFineRead(n int64) { s.fineRead = n }
 
 // SetFineMedians sets when the dashboard places medians from the fine counts (tests and benchmarks compare the
-// two ways).
+// two ways; set it before the store serves pages).
 func (s *Store) SetFineMedians(m FineMedians) { s.fineMedians = m }
 
 // fineGrains maps a breakdown to the grain its fine counts are kept in (only for the whole region's pages:
@@ -56,8 +58,8 @@ var fineGrains = map[BreakdownBy]int8{"": gRegion, ByTopic: gCategory, ByTerrito
 
 // fineWorth decides whether the medians of needs are placed from the fine counts: on the whole region's pages
 // when the setting says so, or by default when the fine rows to visit (at most one per group, day or block
-// of the period and part of a needed bucket, and at most one per reaction time and breakdown) are fewer than
-// half the reaction times the exact way reads.
+// of the period and part of a needed bucket, and at most one per reaction time and breakdown; topics count as
+// their groups, though their rows are per subtopic) are fewer than half the reaction times the exact way reads.
 func (s *Store) fineWorth(r *rollupRead, f DashboardFilter, dims []BreakdownBy, accs []map[string]*rvec, needs []map[string]*medianNeed, buckets map[int]bool) bool {
 	if f.TerritoryID != 0 || s.fineMedians == FineNever || len(buckets) == 0 {
 		return false

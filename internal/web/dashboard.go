@@ -227,8 +227,14 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := d.Summary
-	reactionHint := "dash.reaction.hint"
-	if f.MedianReactionApprox {
+	// The hint explains «≈» when any median on the page carries it.
+	reactionHint, approx := "dash.reaction.hint", f.MedianReactionApprox
+	for _, rows := range [][]store.BreakdownRow{d.ByTopic, d.ByTerritory, d.ByExecutor} {
+		for _, row := range rows {
+			approx = approx || row.MedianReactionApprox
+		}
+	}
+	if approx {
 		reactionHint = "dash.reaction.approx"
 	}
 	v.Figures = []dashFigure{
