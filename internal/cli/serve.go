@@ -51,6 +51,7 @@ Example:
 	var out outboxFlags
 	out.register(fs, io)
 	topicModel := fs.String("topic-model", envOr(io, "OTKLIK_TOPIC_MODEL", "otklik-topics.otm"), "where the region's own topic model is kept once retrained from operators' decisions; the shipped model until then (env OTKLIK_TOPIC_MODEL)")
+	historyEvery := fs.Duration("routing-history-every", time.Hour, "how often to learn again from answered incidents which executor answers which category in which territory, the router's suggestion (0: no suggestions)")
 	retrainEvery := fs.Duration("retrain-every", 6*time.Hour, "how often to look for enough new operator decisions to retrain the topic model (0: never)")
 	uploadDir := fs.String("upload-dir", envOr(io, "OTKLIK_UPLOAD_DIR", "otklik-uploads"), "where residents' and executors' photos are kept (env OTKLIK_UPLOAD_DIR)")
 	secure := fs.Bool("secure-cookies", envOr(io, "OTKLIK_SECURE_COOKIES", "") == "1", "mark cookies Secure: set when the interface is reached over HTTPS (env OTKLIK_SECURE_COOKIES=1)")
@@ -164,6 +165,9 @@ Example:
 	go webUI.RunJanitor(tickCtx, time.Hour)
 	if *retrainEvery > 0 {
 		go retrainer.Run(tickCtx)
+	}
+	if *historyEvery > 0 {
+		go svc.RunRoutingHistory(tickCtx, *historyEvery)
 	}
 	outboxDone, err := startOutbox(tickCtx, st, svc, out, log)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/otklik/otklik/internal/connector"
 	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/nlp"
 	"github.com/otklik/otklik/internal/nlp/analyze"
 	"github.com/otklik/otklik/internal/routing"
 	"github.com/otklik/otklik/internal/search"
@@ -688,7 +689,11 @@ func (p *Pipeline) open(m model.Message, pl *plan, refs *store.Refs, router *rou
 		workflow.ApplyClocks(inc, pl.category, pl.catOK, cal, now)
 		return inc, events
 	}
-	d := router.Route(workflow.RouteInput(*inc, refs, nil))
+	var topics []nlp.Prediction
+	if pl.hasAnalysis {
+		topics = pl.an.Topics
+	}
+	d := router.Route(p.svc.RouteInput(*inc, refs, topics))
 	created["routing"] = d
 	events[0].Data = mustJSON(created)
 	confident := pl.catOK && pl.terOK && (!pl.hasAnalysis || (pl.an.Kind == "appeal" && pl.an.KindP >= p.cfg.AppealP))

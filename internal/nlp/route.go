@@ -14,6 +14,17 @@ type RoutingExample struct {
 	District string
 	Label    string
 	Executor string
+	// N is how many messages this example stands for (a count from an
+	// aggregate query); 0 means one.
+	N int
+}
+
+// weight is how many messages the example stands for.
+func (h RoutingExample) weight() float64 {
+	if h.N > 0 {
+		return float64(h.N)
+	}
+	return 1
 }
 
 // ExecutorModel routes a message to an executor organisation from its
@@ -94,10 +105,10 @@ func LearnExecutors(history []RoutingExample, minCount int) *ExecutorModel {
 		if h.Executor == "" {
 			continue
 		}
-		e := em.idx[h.Executor]
+		e, w := em.idx[h.Executor], h.weight()
 		for _, c := range []*execCounts{dense(em.byL, h.Label), dense(em.byD, h.District), em.global} {
-			c.n[e]++
-			c.total++
+			c.n[e] += w
+			c.total += w
 		}
 		k := [2]string{h.District, h.Label}
 		c := em.byDL[k]
@@ -105,17 +116,17 @@ func LearnExecutors(history []RoutingExample, minCount int) *ExecutorModel {
 			c = &execCounts{}
 			em.byDL[k] = c
 		}
-		c.total++
+		c.total += w
 		found := false
 		for i := range c.cells {
 			if c.cells[i].e == e {
-				c.cells[i].n++
+				c.cells[i].n += w
 				found = true
 				break
 			}
 		}
 		if !found {
-			c.cells = append(c.cells, execCount{e: e, n: 1})
+			c.cells = append(c.cells, execCount{e: e, n: w})
 		}
 	}
 	return em

@@ -24,14 +24,14 @@ type KindMap struct {
 // are read).
 func LearnKindMap(history []RoutingExample) *KindMap {
 	type key struct{ kind, district, exec string }
-	counts := map[key]int{}
+	counts := map[key]float64{}
 	for _, h := range history {
 		if h.Executor == "" {
 			continue
 		}
-		counts[key{ExecutorKind(h.Executor, h.District), h.District, h.Executor}]++
+		counts[key{ExecutorKind(h.Executor, h.District), h.District, h.Executor}] += h.weight()
 	}
-	best := map[[2]string]int{}
+	best := map[[2]string]float64{}
 	km := &KindMap{m: map[[2]string]string{}}
 	for k, n := range counts {
 		kd := [2]string{k.kind, k.district}

@@ -45,6 +45,50 @@ func TestExecutorModel(t *testing.T) {
 	}
 }
 
+// TestExecutorModelCounts checks that an example with N stands for N
+// repeated ones (the product learns from an aggregate query's counts), for
+// the rules and for the kind map alike.
+func TestExecutorModelCounts(t *testing.T) {
+	cells := []struct {
+		d, l, e string
+		n       int
+	}{
+		{"north", "heat", "north-housing", 7},
+		{"north", "heat", "city-heat", 3},
+		{"south", "heat", "south-housing", 4},
+		{"south", "roads", "south-admin", 1},
+		{"north", "roads", "road-agency", 9},
+	}
+	var rep, agg []RoutingExample
+	for _, c := range cells {
+		for range c.n {
+			rep = append(rep, RoutingExample{District: c.d, Label: c.l, Executor: c.e})
+		}
+		n := c.n
+		if n == 1 {
+			n = 0 // zero means one
+		}
+		agg = append(agg, RoutingExample{District: c.d, Label: c.l, Executor: c.e, N: n})
+	}
+	a, b := LearnExecutors(rep, 0), LearnExecutors(agg, 0)
+	for _, d := range []string{"north", "south", "east"} {
+		for _, labels := range [][]Prediction{nil, {{"heat", 1}}, {{"roads", 0.3}, {"heat", 0.7}}, {{"snow", 1}}} {
+			ra, rb := a.Route(d, labels), b.Route(d, labels)
+			if len(ra) != len(rb) {
+				t.Fatalf("%s %v: %v against %v", d, labels, ra, rb)
+			}
+			for i := range ra {
+				if ra[i].Executor != rb[i].Executor || math.Abs(ra[i].P-rb[i].P) > 1e-12 {
+					t.Fatalf("%s %v: repeated rows give %v, counts %v", d, labels, ra, rb)
+				}
+			}
+		}
+	}
+	if ka, kb := LearnKindMap(rep), LearnKindMap(agg); fmt.Sprint(ka.m) != fmt.Sprint(kb.m) {
+		t.Fatalf("kind maps differ: %v against %v", ka.m, kb.m)
+	}
+}
+
 func TestRetrainKeepsBetterModel(t *testing.T) {
 	ctx := context.Background()
 	var good, noisy []Example

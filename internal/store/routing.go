@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/otklik/otklik/internal/model"
 )
@@ -128,4 +129,43 @@ func (s *Store) PutBuildings(ctx context.Context, bs []Building) (int, error) {
 		return 0, fmt.Errorf("store: put buildings: %w", err)
 	}
 	return n, nil
+}
+
+// RoutedCount is how many incidents of a territory and a category one executor answered: a cell of the routing
+// history. Territory (OKTMO) and Category (code) are "" for incidents without one.
+type RoutedCount struct {
+	Territory string
+	Category  string
+	Executor  string
+	N         int
+}
+
+// RoutingHistory counts, per territory × category × executor, the incidents created since the given time that
+// their executor answered (a published answer set the first reaction), leaving out rejected and merged ones: what
+// the region's own routing has shown to work. It is one grouped query over the incidents created since then.
+func (s *Store) RoutingHistory(ctx context.Context, since time.Time) ([]RoutedCount, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT COALESCE(t.oktmo, ''), COALESCE(c.code, ''), e.code, h.n
+		FROM (SELECT territory_id, category_id, executor_id, COUNT(*) AS n FROM incidents
+			WHERE created_at >= ? AND executor_id IS NOT NULL AND first_reaction_at IS NOT NULL
+				AND status NOT IN ('rejected', 'merged')
+			GROUP BY territory_id, category_id, executor_id) h
+		JOIN executors e ON e.id = h.executor_id
+		LEFT JOIN territories t ON t.id = h.territory_id
+		LEFT JOIN categories c ON c.id = h.category_id`), ms(since))
+	if err != nil {
+		return nil, fmt.Errorf("store: routing history: %w", err)
+	}
+	defer rows.Close()
+	var out []RoutedCount
+	for rows.Next() {
+		var r RoutedCount
+		if err := rows.Scan(&r.Territory, &r.Category, &r.Executor, &r.N); err != nil {
+			return nil, fmt.Errorf("store: scan routing history: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: routing history: %w", err)
+	}
+	return out, nil
 }

@@ -269,7 +269,7 @@ func (s *Server) incidentCard(w http.ResponseWriter, r *http.Request) {
 	v.CanAnswer = own && (inc.Status == model.StatusInWork || inc.Status == model.StatusInterim)
 	if v.CanOperate {
 		v.Executors, v.Categories = executorChoices(refs), categoryChoices(refs)
-		if d, err := s.svc.Suggest(ctx, inc, nil); err == nil {
+		if d, err := s.svc.Suggest(ctx, inc); err == nil {
 			if ex, ok := refs.ExecutorByCode(d.Executor); ok && !slices.Contains(inc.ExcludedExecutor, ex.ID) {
 				v.Suggested, v.SuggestReason = &ex, d.Reason
 			}

@@ -172,7 +172,7 @@ func (s *Server) queueData(ctx context.Context, incs []model.Incident) (*queueVi
 		if c, ok := created[inc.ID]; ok {
 			it.Analysis, it.Routed = c.Analysis.named(refs), c.Routing
 		}
-		if d, err := s.svc.Suggest(ctx, inc, nil); err == nil {
+		if d, err := s.svc.Suggest(ctx, inc); err == nil {
 			it.Suggestion = d
 			if ex, ok := refs.ExecutorByCode(d.Executor); ok && !slices.Contains(inc.ExcludedExecutor, ex.ID) {
 				it.Suggested = &ex

@@ -48,19 +48,8 @@ func (s *Service) Router(ctx context.Context) (*routing.Router, error) {
 	return r, nil
 }
 
-// RouteInput describes an incident for the router.
-func RouteInput(inc model.Incident, refs *store.Refs, suggestion *routing.Suggestion) routing.Input {
-	in := routing.Input{Category: inc.CategoryCode, Territory: inc.TerritoryOKTMO, Address: inc.Address, Suggestion: suggestion}
-	for _, id := range inc.ExcludedExecutor {
-		if e, ok := refs.ExecutorByID(id); ok {
-			in.Excluded = append(in.Excluded, e.Code)
-		}
-	}
-	return in
-}
-
 // Suggest returns where the router would send an incident now, and why (the operator sees it).
-func (s *Service) Suggest(ctx context.Context, inc model.Incident, suggestion *routing.Suggestion) (routing.Decision, error) {
+func (s *Service) Suggest(ctx context.Context, inc model.Incident) (routing.Decision, error) {
 	refs, err := s.Refs(ctx)
 	if err != nil {
 		return routing.Decision{}, err
@@ -69,7 +58,7 @@ func (s *Service) Suggest(ctx context.Context, inc model.Incident, suggestion *r
 	if err != nil {
 		return routing.Decision{}, err
 	}
-	return r.Route(RouteInput(inc, refs, suggestion)), nil
+	return r.Route(s.RouteInput(inc, refs, nil)), nil
 }
 
 // reroute runs after a decline, in its transaction: the router picks the next executor without the ones that
@@ -80,7 +69,7 @@ func (s *Service) reroute(ctx context.Context, tx *store.Tx, refs *store.Refs, i
 	if err != nil {
 		return err
 	}
-	d := r.Route(RouteInput(*inc, refs, nil))
+	d := r.Route(s.RouteInput(*inc, refs, nil))
 	data := map[string]any{"via": d.Via, "reason": d.Reason}
 	if d.RuleID != 0 {
 		data["rule_id"] = d.RuleID

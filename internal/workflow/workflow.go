@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/otklik/otklik/internal/model"
@@ -33,6 +34,9 @@ type Service struct {
 
 	router     *routing.Router
 	routerRefs *store.Refs // the refs the router was built from; a refresh rebuilds it
+
+	historyWindow time.Duration
+	history       atomic.Pointer[routeHistory] // nil until RefreshRoutingHistory
 }
 
 // Option configures a Service.
@@ -46,7 +50,7 @@ func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
 
 // New returns a Service over the store.
 func New(st *store.Store, opts ...Option) *Service {
-	s := &Service{st: st, now: time.Now, log: slog.Default(), refsTTL: 30 * time.Second}
+	s := &Service{st: st, now: time.Now, log: slog.Default(), refsTTL: 30 * time.Second, historyWindow: DefaultHistoryWindow}
 	for _, o := range opts {
 		o(s)
 	}

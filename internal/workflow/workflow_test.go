@@ -274,7 +274,7 @@ func TestDeclineReroutes(t *testing.T) {
 		}
 		e.svc.InvalidateRefs()
 		inc := e.intake(t, "r1")
-		d, err := e.svc.Suggest(ctx, inc, nil)
+		d, err := e.svc.Suggest(ctx, inc)
 		if err != nil || d.Executor != "uk" || d.Via != "rule" {
 			t.Fatalf("suggestion = %+v, %v", d, err)
 		}
