@@ -238,3 +238,67 @@ func BenchmarkDashboard(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRoutingHistory measures the grouped query serve runs every hour to learn the routing history, over a
+// year of benchIncidents() incidents, against the same counts grouped in SQL and a bare count of the year's incidents with an executor, in the
+// same run.
+func BenchmarkRoutingHistory(b *testing.B) {
+	for _, be := range storetest.Backends(b) {
+		b.Run(be.Name, func(b *testing.B) {
+			open := be.Open
+			if be.Name == "sqlite" {
+				open = storetest.OpenSQLiteFile
+			}
+			st := open(b)
+			w := benchSeed(b, st, benchIncidents())
+			ctx := context.Background()
+			since := w.now.Add(-365 * 24 * time.Hour)
+			b.Run("history", func(b *testing.B) {
+				cells := 0
+				for b.Loop() {
+					h, err := st.RoutingHistory(ctx, since)
+					if err != nil {
+						b.Fatal(err)
+					}
+					cells = len(h)
+				}
+				b.ReportMetric(float64(cells), "cells")
+			})
+			// The same counts grouped and named in SQL: what RoutingHistory did first.
+			b.Run("grouped_in_sql", func(b *testing.B) {
+				q := fmt.Sprintf(`SELECT COALESCE(t.oktmo, ''), COALESCE(c.code, ''), e.code, h.n
+					FROM (SELECT territory_id, category_id, executor_id, COUNT(*) AS n FROM incidents
+						WHERE created_at >= %d AND executor_id IS NOT NULL AND first_reaction_at IS NOT NULL
+							AND status NOT IN ('rejected', 'merged')
+						GROUP BY territory_id, category_id, executor_id) h
+					JOIN executors e ON e.id = h.executor_id
+					LEFT JOIN territories t ON t.id = h.territory_id
+					LEFT JOIN categories c ON c.id = h.category_id`, since.UnixMilli())
+				for b.Loop() {
+					rows, err := st.DB().QueryContext(ctx, q)
+					if err != nil {
+						b.Fatal(err)
+					}
+					for rows.Next() {
+						var r store.RoutedCount
+						if err := rows.Scan(&r.Territory, &r.Category, &r.Executor, &r.N); err != nil {
+							b.Fatal(err)
+						}
+					}
+					if err := rows.Close(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("count", func(b *testing.B) {
+				for b.Loop() {
+					var n int
+					q := fmt.Sprintf("SELECT COUNT(*) FROM incidents WHERE created_at >= %d AND executor_id IS NOT NULL", since.UnixMilli())
+					if err := st.DB().QueryRowContext(ctx, q).Scan(&n); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}
