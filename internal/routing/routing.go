@@ -86,6 +86,9 @@ type Decision struct {
 	RuleID   int64   `json:"rule_id,omitempty"`
 	Reason   string  `json:"reason"` // in Russian, for the operator
 	P        float64 `json:"p,omitempty"`
+	// History is the executor the routing history suggests when the decision goes elsewhere (a rule, the
+	// registry or the fallback overruled it, or it was not confident enough): the operator sees both.
+	History *Suggestion `json:"history,omitempty"`
 }
 
 // Router is a compiled table.
@@ -126,6 +129,17 @@ func topicOf(code string) string {
 
 // Route decides where an incident goes.
 func (r *Router) Route(in Input) Decision {
+	d := r.route(in)
+	if s := in.Suggestion; s != nil && s.Executor != d.Executor && !slices.Contains(in.Excluded, s.Executor) {
+		if _, ok := r.byCode[s.Executor]; ok {
+			h := *s
+			d.History = &h
+		}
+	}
+	return d
+}
+
+func (r *Router) route(in Input) Decision {
 	excluded := func(code string) bool { return slices.Contains(in.Excluded, code) }
 	name := func(code string) string {
 		if e, ok := r.byCode[code]; ok && e.Name != "" {

@@ -67,6 +67,36 @@ func TestRoute(t *testing.T) {
 	}
 }
 
+// TestRouteShowsOverruledHistory: when the history suggests another executor than the one decided, the decision
+// carries it for the operator; never an executor that declined or that the table does not know.
+func TestRouteShowsOverruledHistory(t *testing.T) {
+	r := New(table())
+	tests := []struct {
+		name    string
+		in      Input
+		history string
+	}{
+		{"a rule overrules it", Input{Category: "zhkh.water", Territory: "25701000", Suggestion: &Suggestion{Executor: "kgo", P: 0.9}}, "kgo"},
+		{"the registry overrules it", Input{Category: "zhkh.heating", Territory: "25701000", Address: "ул. Байкальская, 236", Suggestion: &Suggestion{Executor: "uk-centr", P: 0.7}}, "uk-centr"},
+		{"too weak to route", Input{Category: "social.benefits", Territory: "25703000", Suggestion: &Suggestion{Executor: "min-health", P: 0.3}}, "min-health"},
+		{"it decided", Input{Category: "social.benefits", Territory: "25703000", Suggestion: &Suggestion{Executor: "min-health", P: 0.8}}, ""},
+		{"it broke the tie", Input{Category: "roads.snow", Territory: "25701000", Suggestion: &Suggestion{Executor: "adm-irk", P: 0.3}}, ""},
+		{"it declined", Input{Category: "zhkh.water", Territory: "25701000", Excluded: []string{"kgo"}, Suggestion: &Suggestion{Executor: "kgo", P: 0.9}}, ""},
+		{"unknown executor", Input{Category: "zhkh.water", Territory: "25701000", Suggestion: &Suggestion{Executor: "ghost", P: 0.9}}, ""},
+		{"no history", Input{Category: "zhkh.water", Territory: "25701000"}, ""},
+	}
+	for _, tt := range tests {
+		d := r.Route(tt.in)
+		got := ""
+		if d.History != nil {
+			got = d.History.Executor
+		}
+		if got != tt.history {
+			t.Errorf("%s: history %q (decision %q via %s), want %q", tt.name, got, d.Executor, d.Via, tt.history)
+		}
+	}
+}
+
 func TestAddressKey(t *testing.T) {
 	same := [][]string{
 		{"г. Иркутск, ул. Байкальская, д. 236", "Байкальской улице дом 236", "на Байкальской 236"},

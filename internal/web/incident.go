@@ -182,6 +182,8 @@ type cardView struct {
 	CanRestore, CanReopen                        bool
 	Suggested                                    *model.Executor
 	SuggestReason                                string
+	History                                      *model.Executor // the routing history's executor when the suggestion goes elsewhere
+	HistoryP                                     float64
 	Executors, Categories                        []refChoice
 	Candidates                                   []store.MergeCandidate
 	Priorities                                   []model.Priority
@@ -272,6 +274,11 @@ func (s *Server) incidentCard(w http.ResponseWriter, r *http.Request) {
 		if d, err := s.svc.Suggest(ctx, inc); err == nil {
 			if ex, ok := refs.ExecutorByCode(d.Executor); ok && !slices.Contains(inc.ExcludedExecutor, ex.ID) {
 				v.Suggested, v.SuggestReason = &ex, d.Reason
+			}
+			if h := d.History; h != nil {
+				if ex, ok := refs.ExecutorByCode(h.Executor); ok {
+					v.History, v.HistoryP = &ex, h.P
+				}
 			}
 		}
 		if cands, err := s.nearbyOpen(ctx, []model.Incident{inc}); err == nil {

@@ -99,6 +99,8 @@ type queueItem struct {
 	Routed     *routing.Decision // the decision recorded when the incident was created
 	Suggestion routing.Decision  // where the router would send it now
 	Suggested  *model.Executor
+	History    *model.Executor // the executor the routing history names when the decision goes elsewhere
+	HistoryP   float64
 	Category   string // category name
 	Territory  string // territory name
 	Candidates []store.MergeCandidate
@@ -176,6 +178,11 @@ func (s *Server) queueData(ctx context.Context, incs []model.Incident) (*queueVi
 			it.Suggestion = d
 			if ex, ok := refs.ExecutorByCode(d.Executor); ok && !slices.Contains(inc.ExcludedExecutor, ex.ID) {
 				it.Suggested = &ex
+			}
+			if h := d.History; h != nil {
+				if ex, ok := refs.ExecutorByCode(h.Executor); ok {
+					it.History, it.HistoryP = &ex, h.P
+				}
 			}
 		}
 		if c, ok := refs.CategoryByID(inc.CategoryID); ok {

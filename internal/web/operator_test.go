@@ -3,6 +3,7 @@ package web
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/otklik/otklik/internal/model"
 	"github.com/otklik/otklik/internal/store"
+	"github.com/otklik/otklik/internal/workflow"
 )
 
 // newIncidents returns n incidents waiting for triage (0: all), newest first.
@@ -637,5 +639,71 @@ func benchOperatorPages(b *testing.B, e *benchEnv) {
 		{"card", card},
 	} {
 		e.benchPage(b, p.name, p.path, cookies)
+	}
+}
+
+// TestOperatorShowsHistory: when the region's history names another executor for an incident's territory and
+// category than the router chose, the queue shows it beside the decision.
+func TestOperatorShowsHistory(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	adm, _, err := e.st.UserByLogin(ctx, "adm.irkutsk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs, err := e.svc.Refs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admEx, _ := refs.ExecutorByID(adm.ExecutorID)
+	var x model.Incident
+	for _, inc := range newIncidents(t, e, 0) {
+		d, err := e.svc.Suggest(ctx, inc)
+		if err == nil && inc.CategoryCode != "" && inc.TerritoryOKTMO != "" && d.Executor != "" && d.Executor != admEx.Code {
+			x = inc
+			break
+		}
+	}
+	if x.ID == 0 {
+		t.Fatal("the demo has no new incident routed to another executor than the city administration")
+	}
+	mod, _, err := e.st.UserByLogin(ctx, "moderator")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		res, err := e.svc.Intake(ctx, []model.Message{{Source: "reception", ExternalID: fmt.Sprintf("hist-%d", i), Text: "Тестовое обращение для истории маршрутизации",
+			Category: x.CategoryCode, Territory: x.TerritoryOKTMO, PostedAt: e.clock.Now(), ReceivedAt: e.clock.Now()}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := e.approvedFinal(t, res[0].IncidentID, "Работы выполнены 25 ноября, территория очищена, фото приложено.")
+		if _, err := e.svc.AnswerAct(ctx, model.ActorOf(mod), a.ID, model.AnsPublish, workflow.AnswerArgs{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := e.browser(t)
+	b.login("operator")
+	want := "по истории обращений чаще отвечает: " + admEx.Name
+	if page := b.get("/operator"); strings.Contains(page.Body, want) {
+		t.Fatal("the history shows before it is learned")
+	}
+	if err := e.svc.RefreshRoutingHistory(ctx); err != nil {
+		t.Fatal(err)
+	}
+	page := b.get("/operator")
+	i := strings.Index(page.Body, `id="inc-`+strconv.FormatInt(x.ID, 10)+`"`)
+	if i < 0 {
+		t.Fatalf("incident %s is not in the queue", x.Number)
+	}
+	row := page.Body[i:]
+	if j := strings.Index(row[1:], `<li class="op-item`); j > 0 {
+		row = row[:j+1]
+	}
+	if !strings.Contains(row, want) {
+		t.Fatalf("the row of %s lacks %q:\n%s", x.Number, want, row)
+	}
+	if card := b.get("/incidents/" + x.Number); card.Status != http.StatusOK || !strings.Contains(card.Body, want) {
+		t.Fatalf("the card of %s (%d) lacks %q", x.Number, card.Status, want)
 	}
 }
