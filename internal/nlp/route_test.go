@@ -268,3 +268,34 @@ func checkRoute(t *testing.T, got []ExecutorScore, district, text, want string) 
 		t.Errorf("Route(%q, %q): probabilities sum to %v", district, text, sum)
 	}
 }
+
+// BenchmarkExecutorModelRoute measures one routing-history suggestion as the ingest writer makes it for every
+// new incident: a region's year of counts (40 territories × 24 subtopics, three executors a cell out of 120),
+// from the incident's category alone and from five predicted topics.
+func BenchmarkExecutorModelRoute(b *testing.B) {
+	var h []RoutingExample
+	for d := range 40 {
+		for l := range 24 {
+			for k := range 3 {
+				h = append(h, RoutingExample{District: fmt.Sprint("t", d), Label: fmt.Sprint("c", l), Executor: fmt.Sprint("e", (d*7+l*3+k)%120), N: 1 + (d+l+k)%9})
+			}
+		}
+	}
+	em := LearnExecutors(h, 0)
+	for _, bc := range []struct {
+		name   string
+		labels []Prediction
+	}{
+		{"category", []Prediction{{Label: "c5", P: 1}}},
+		{"topics5", []Prediction{{Label: "c5", P: 0.5}, {Label: "c6", P: 0.2}, {Label: "c7", P: 0.1}, {Label: "c8", P: 0.1}, {Label: "c9", P: 0.1}}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if r := em.Route("t17", bc.labels); len(r) == 0 {
+					b.Fatal("no route")
+				}
+			}
+		})
+	}
+}
