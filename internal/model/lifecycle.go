@@ -50,12 +50,13 @@ const (
 	ActReopen        Action = "reopen"          // operator or the resident: resolved → in_work
 	ActSetCategory   Action = "set_category"    // operator: any open state, status unchanged
 	ActSetPriority   Action = "set_priority"    // operator: any open state, status unchanged
+	ActExtend        Action = "extend"          // operator: a reception appeal's legal term, once (reason), status unchanged
 	ActPublishInterm Action = "publish_interim" // publication of an interim answer: in_work → interim
 	ActPublishFinal  Action = "publish_final"   // publication of a final answer: in_work|interim → resolved
 )
 
 // IncidentActions lists the actions a caller may request directly.
-var IncidentActions = []Action{ActAssign, ActReject, ActRestore, ActAccept, ActDecline, ActMerge, ActReopen, ActSetCategory, ActSetPriority}
+var IncidentActions = []Action{ActAssign, ActReject, ActRestore, ActAccept, ActDecline, ActMerge, ActReopen, ActSetCategory, ActSetPriority, ActExtend}
 
 // isStaff reports whether the actor is the centre's operator-level staff (or the system).
 func (a Actor) isStaff() bool {
@@ -163,6 +164,20 @@ func IncidentTransition(a Actor, inc Incident, act Action) (Status, error) {
 			return "", conflict("cannot change an incident in status %s", from)
 		}
 		return from, nil
+	case ActExtend:
+		if err := need(a.isStaff(), "an operator"); err != nil {
+			return "", err
+		}
+		if !from.Open() {
+			return "", conflict("cannot extend the term of an incident in status %s", from)
+		}
+		if inc.LegalDue == nil {
+			return "", conflict("only an appeal to the internet reception has a legal term to extend")
+		}
+		if inc.LegalExtendedAt != nil {
+			return "", conflict("the legal term was extended once already; the law allows one extension")
+		}
+		return from, nil
 	case ActPublishInterm:
 		if !a.isModerator() {
 			return "", forbidden("only a moderator or the system publishes answers")
@@ -189,7 +204,7 @@ func IncidentTransition(a Actor, inc Incident, act Action) (Status, error) {
 // ActionArgs are the arguments of an incident action.
 type ActionArgs struct {
 	ExecutorID int64    `json:"executor_id,omitempty"` // assign
-	Reason     string   `json:"reason,omitempty"`      // reject, decline, reopen
+	Reason     string   `json:"reason,omitempty"`      // reject, decline, reopen, extend
 	TargetID   int64    `json:"target_id,omitempty"`   // merge: the surviving incident
 	CategoryID int64    `json:"category_id,omitempty"` // set_category
 	Priority   Priority `json:"priority,omitempty"`    // set_priority
@@ -208,7 +223,7 @@ func ValidateArgs(inc Incident, act Action, args ActionArgs) error {
 		if inc.Status == StatusAssigned && inc.ExecutorID == args.ExecutorID {
 			return Invalid("executor_id", "the incident is already assigned to this executor")
 		}
-	case ActReject, ActDecline:
+	case ActReject, ActDecline, ActExtend:
 		if len(trimSpace(args.Reason)) == 0 {
 			return Invalid("reason", "required")
 		}

@@ -237,29 +237,37 @@ type Message struct {
 	Edited      bool            `json:"edited,omitempty"` // an edit of the message already received under this external id
 }
 
+// ReceptionSource is the source code of the internet reception's messages: appeals under the law on citizens'
+// appeals (59-ФЗ), which have a legal term beside the centre's own deadlines.
+const ReceptionSource = "reception"
+
 // Incident is one problem of one resident or a group.
 type Incident struct {
-	ID               int64      `json:"id"`
-	Number           string     `json:"number"` // 38-2026-000123
-	RegionID         int64      `json:"region_id"`
-	Status           Status     `json:"status"`
-	Priority         Priority   `json:"priority"`
-	CategoryID       int64      `json:"category_id,omitempty"`
-	CategoryCode     string     `json:"category,omitempty"`
-	TerritoryID      int64      `json:"territory_id,omitempty"`
-	TerritoryOKTMO   string     `json:"territory,omitempty"`
-	ExecutorID       int64      `json:"executor_id,omitempty"`
-	ExecutorCode     string     `json:"executor,omitempty"`
-	Summary          string     `json:"summary"`
-	Address          string     `json:"address,omitempty"`
-	Source           string     `json:"source,omitempty"`
-	MessageCount     int        `json:"message_count"`
-	CreatedAt        time.Time  `json:"created_at"`
-	UpdatedAt        time.Time  `json:"updated_at"`
-	ReactionDue      *time.Time `json:"reaction_due,omitempty"`
-	ResolutionDue    *time.Time `json:"resolution_due,omitempty"`
-	FirstReactionAt  *time.Time `json:"first_reaction_at,omitempty"`
-	ResolvedAt       *time.Time `json:"resolved_at,omitempty"`
+	ID              int64      `json:"id"`
+	Number          string     `json:"number"` // 38-2026-000123
+	RegionID        int64      `json:"region_id"`
+	Status          Status     `json:"status"`
+	Priority        Priority   `json:"priority"`
+	CategoryID      int64      `json:"category_id,omitempty"`
+	CategoryCode    string     `json:"category,omitempty"`
+	TerritoryID     int64      `json:"territory_id,omitempty"`
+	TerritoryOKTMO  string     `json:"territory,omitempty"`
+	ExecutorID      int64      `json:"executor_id,omitempty"`
+	ExecutorCode    string     `json:"executor,omitempty"`
+	Summary         string     `json:"summary"`
+	Address         string     `json:"address,omitempty"`
+	Source          string     `json:"source,omitempty"`
+	MessageCount    int        `json:"message_count"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
+	ReactionDue     *time.Time `json:"reaction_due,omitempty"`
+	ResolutionDue   *time.Time `json:"resolution_due,omitempty"`
+	FirstReactionAt *time.Time `json:"first_reaction_at,omitempty"`
+	ResolvedAt      *time.Time `json:"resolved_at,omitempty"`
+	// LegalDue is the term of an appeal to the internet reception under the law on citizens' appeals (59-ФЗ):
+	// 30 days from registration, once extended by 30 more (LegalExtendedAt); nil for other sources.
+	LegalDue         *time.Time `json:"legal_due,omitempty"`
+	LegalExtendedAt  *time.Time `json:"legal_extended_at,omitempty"`
 	DueAt            *time.Time `json:"due_at,omitempty"` // the running deadline: reaction, then resolution; nil when closed
 	WarnAt           *time.Time `json:"-"`                // pending 75 % warning of the running deadline; nil once recorded
 	BreachAt         *time.Time `json:"-"`                // pending breach of the running deadline; nil once recorded

@@ -26,7 +26,8 @@ type queryer interface {
 const incidentSelect = `SELECT i.id, i.number, i.region_id, i.status, i.priority,
 	i.category_id, COALESCE(c.code, ''), i.territory_id, COALESCE(t.oktmo, ''), i.executor_id, COALESCE(e.code, ''),
 	i.summary, i.address, i.source, i.message_count, i.created_at, i.updated_at, i.reaction_due, i.resolution_due,
-	i.due_at, i.warn_at, i.breach_at, i.first_reaction_at, i.resolved_at, i.merged_into, i.reject_reason, i.excluded_executors
+	i.due_at, i.warn_at, i.breach_at, i.first_reaction_at, i.resolved_at, i.merged_into, i.reject_reason, i.excluded_executors,
+	i.legal_due, i.legal_extended_at
 	FROM incidents i
 	LEFT JOIN categories c ON c.id = i.category_id
 	LEFT JOIN territories t ON t.id = i.territory_id
@@ -37,10 +38,11 @@ func scanIncident(sc interface{ Scan(...any) error }, now time.Time) (model.Inci
 	var status, prio, excluded string
 	var cat, ter, ex, merged sql.NullInt64
 	var created, updated int64
-	var reactionDue, resolutionDue, due, warn, breach, first, resolved sql.NullInt64
+	var reactionDue, resolutionDue, due, warn, breach, first, resolved, legalDue, legalExt sql.NullInt64
 	err := sc.Scan(&inc.ID, &inc.Number, &inc.RegionID, &status, &prio, &cat, &inc.CategoryCode, &ter, &inc.TerritoryOKTMO,
 		&ex, &inc.ExecutorCode, &inc.Summary, &inc.Address, &inc.Source, &inc.MessageCount, &created, &updated,
-		&reactionDue, &resolutionDue, &due, &warn, &breach, &first, &resolved, &merged, &inc.RejectReason, &excluded)
+		&reactionDue, &resolutionDue, &due, &warn, &breach, &first, &resolved, &merged, &inc.RejectReason, &excluded,
+		&legalDue, &legalExt)
 	if err != nil {
 		return inc, err
 	}
@@ -50,6 +52,7 @@ func scanIncident(sc interface{ Scan(...any) error }, now time.Time) (model.Inci
 	inc.ReactionDue, inc.ResolutionDue, inc.DueAt = fromNullMS(reactionDue), fromNullMS(resolutionDue), fromNullMS(due)
 	inc.WarnAt, inc.BreachAt = fromNullMS(warn), fromNullMS(breach)
 	inc.FirstReactionAt, inc.ResolvedAt = fromNullMS(first), fromNullMS(resolved)
+	inc.LegalDue, inc.LegalExtendedAt = fromNullMS(legalDue), fromNullMS(legalExt)
 	if excluded != "" && excluded != "[]" {
 		_ = json.Unmarshal([]byte(excluded), &inc.ExcludedExecutor)
 	}

@@ -395,7 +395,7 @@ func (b *ingestBatch) openIncidents(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	const cols, rowsPer = 24, 200
+	const cols, rowsPer = 26, 200
 	byNumber := make(map[string]int, len(openers))
 	for k := 0; k < len(openers); k += rowsPer {
 		part := openers[k:min(k+rowsPer, len(openers))]
@@ -416,7 +416,8 @@ func (b *ingestBatch) openIncidents(ctx context.Context) error {
 		}
 		q := `INSERT INTO incidents(number, region_id, status, priority, category_id, topic_id, territory_id, executor_id,
 			summary, address, source, message_count, created_at, updated_at, reaction_due, resolution_due, due_at, warn_at,
-			breach_at, first_reaction_at, resolved_at, merged_into, reject_reason, excluded_executors) VALUES ` +
+			breach_at, first_reaction_at, resolved_at, merged_into, reject_reason, excluded_executors, legal_due,
+			legal_extended_at) VALUES ` +
 			rowMarks(len(part), cols) + ` RETURNING id, number`
 		rows, err := b.tx.bulkQuery(ctx, len(part) == rowsPer, q, args...)
 		if err != nil {
@@ -476,7 +477,7 @@ func incidentRow(inc model.Incident, topic int64) []any {
 		nullID(inc.TerritoryID), nullID(inc.ExecutorID), inc.Summary, inc.Address, inc.Source, inc.MessageCount,
 		ms(inc.CreatedAt), ms(inc.UpdatedAt), msPtr(inc.ReactionDue), msPtr(inc.ResolutionDue), msPtr(inc.DueAt),
 		msPtr(inc.WarnAt), msPtr(inc.BreachAt), msPtr(inc.FirstReactionAt), msPtr(inc.ResolvedAt), nullID(inc.MergedInto),
-		inc.RejectReason, ex}
+		inc.RejectReason, ex, msPtr(inc.LegalDue), msPtr(inc.LegalExtendedAt)}
 }
 
 // topicsOf maps categories to their topics (the parent, or the category itself when it is a topic).

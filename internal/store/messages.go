@@ -118,12 +118,14 @@ func (t *Tx) insertIncident(ctx context.Context, inc model.Incident) (int64, err
 	var id int64
 	err := t.queryRow(ctx, `INSERT INTO incidents(number, region_id, status, priority, category_id, topic_id,
 		territory_id, executor_id, summary, address, source, message_count, created_at, updated_at, reaction_due,
-		resolution_due, due_at, warn_at, breach_at, first_reaction_at, resolved_at, merged_into, reject_reason, excluded_executors)
-		VALUES (?, ?, ?, ?, ?, `+topicOf+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		resolution_due, due_at, warn_at, breach_at, first_reaction_at, resolved_at, merged_into, reject_reason, excluded_executors,
+		legal_due, legal_extended_at)
+		VALUES (?, ?, ?, ?, ?, `+topicOf+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		inc.Number, inc.RegionID, string(inc.Status), string(inc.Priority), nullID(inc.CategoryID), nullID(inc.CategoryID), nullID(inc.CategoryID), nullID(inc.TerritoryID),
 		nullID(inc.ExecutorID), inc.Summary, inc.Address, inc.Source, inc.MessageCount, ms(inc.CreatedAt), ms(inc.UpdatedAt),
 		msPtr(inc.ReactionDue), msPtr(inc.ResolutionDue), msPtr(inc.DueAt), msPtr(inc.WarnAt), msPtr(inc.BreachAt),
-		msPtr(inc.FirstReactionAt), msPtr(inc.ResolvedAt), nullID(inc.MergedInto), inc.RejectReason, ex).Scan(&id)
+		msPtr(inc.FirstReactionAt), msPtr(inc.ResolvedAt), nullID(inc.MergedInto), inc.RejectReason, ex,
+		msPtr(inc.LegalDue), msPtr(inc.LegalExtendedAt)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: create incident: %w", err)
 	}

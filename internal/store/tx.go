@@ -133,11 +133,11 @@ func (t *Tx) updateIncident(ctx context.Context, inc model.Incident) error {
 	_, err := t.exec(ctx, `UPDATE incidents SET status = ?, priority = ?, category_id = ?, topic_id = `+topicOf+`, territory_id = ?,
 		executor_id = ?, summary = ?, address = ?, message_count = ?, updated_at = ?, reaction_due = ?, resolution_due = ?,
 		due_at = ?, warn_at = ?, breach_at = ?, first_reaction_at = ?, resolved_at = ?, merged_into = ?, reject_reason = ?,
-		excluded_executors = ? WHERE id = ?`,
+		excluded_executors = ?, legal_due = ?, legal_extended_at = ? WHERE id = ?`,
 		string(inc.Status), string(inc.Priority), nullID(inc.CategoryID), nullID(inc.CategoryID), nullID(inc.CategoryID),
 		nullID(inc.TerritoryID), nullID(inc.ExecutorID), inc.Summary, inc.Address, inc.MessageCount, ms(inc.UpdatedAt), msPtr(inc.ReactionDue), msPtr(inc.ResolutionDue),
 		msPtr(inc.DueAt), msPtr(inc.WarnAt), msPtr(inc.BreachAt), msPtr(inc.FirstReactionAt), msPtr(inc.ResolvedAt),
-		nullID(inc.MergedInto), inc.RejectReason, string(ex), inc.ID)
+		nullID(inc.MergedInto), inc.RejectReason, string(ex), msPtr(inc.LegalDue), msPtr(inc.LegalExtendedAt), inc.ID)
 	if err != nil {
 		return fmt.Errorf("store: update incident %d: %w", inc.ID, err)
 	}

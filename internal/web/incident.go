@@ -180,6 +180,8 @@ type cardView struct {
 	// What the viewer may do.
 	CanOperate, CanAccept, CanDecline, CanAnswer bool
 	CanRestore, CanReopen                        bool
+	CanExtend                                    bool       // a reception appeal's legal term, not yet extended
+	LegalLastDay                                 *time.Time // the last day of the legal term (59-ФЗ)
 	Suggested                                    *model.Executor
 	SuggestReason                                string
 	History                                      *model.Executor // the routing history's executor when the suggestion goes elsewhere
@@ -265,6 +267,11 @@ func (s *Server) incidentCard(w http.ResponseWriter, r *http.Request) {
 	staffRole := a.Role == model.RoleOperator || a.Role == model.RoleAdmin
 	v.CanRestore = staffRole && inc.Status == model.StatusRejected
 	v.CanReopen = staffRole && inc.Status == model.StatusResolved
+	if inc.LegalDue != nil {
+		d := inc.LegalDue.Add(-time.Nanosecond)
+		v.LegalLastDay = &d
+		v.CanExtend = staffRole && inc.Status.Open() && inc.LegalExtendedAt == nil
+	}
 	own := a.Role == model.RoleExecutor && a.ExecutorID != 0 && a.ExecutorID == inc.ExecutorID
 	v.CanAccept = own && inc.Status == model.StatusAssigned
 	v.CanDecline = own && (inc.Status == model.StatusAssigned || inc.Status == model.StatusInWork)
@@ -349,7 +356,7 @@ func gradeLines(raw json.RawMessage) []gradeLine {
 
 // knownEvents are the event kinds the history words; others are shown by their type.
 var knownEvents = []string{"created", "routed", "assign", "reject", "restore", "accept", "decline", "merge", "merged_in",
-	"reopen", "set_category", "set_priority", "publish_interim", "publish_final", "message.joined", "sla.warning", "sla.breach",
+	"reopen", "set_category", "set_priority", "extend", "publish_interim", "publish_final", "message.joined", "sla.warning", "sla.breach",
 	"rated", "answer.create", "answer.edit", "answer.submit", "answer.approve", "answer.return", "answer.publish",
 	"answer.publish_failed"}
 

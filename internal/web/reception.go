@@ -34,7 +34,7 @@ const (
 	// receptionBody bounds a whole submission: the photos and the text fields.
 	receptionBody = MaxPhotos*MaxPhotoBytes + 256<<10
 	// ReceptionSource is the source code of the reception's messages.
-	ReceptionSource = "reception"
+	ReceptionSource = model.ReceptionSource
 	// honeypotField is a field people never see; robots that fill every field give themselves away.
 	honeypotField = "website"
 	// photoDir is where, under Options.UploadDir, the reception keeps photos.
@@ -426,9 +426,42 @@ type trackView struct {
 	Created   time.Time
 	Text      string
 	Answers   []trackAnswer
-	Rated     bool   // just rated: say thank you
+	// LegalLastDay is the last day of the legal term of an appeal to the reception (59-ФЗ); Extended and
+	// ExtendReason are the notice of its extension the law requires.
+	LegalLastDay *time.Time
+	Extended     *time.Time
+	ExtendReason string
+	Rated        bool   // just rated: say thank you
 	Error     string // message key of a rating error
 	Token     string
+}
+
+// legalTerm tells the resident the legal term of a reception appeal and, once it is extended, when to and why
+// (the extension's reason is read from its event only then).
+func (s *Server) legalTerm(ctx context.Context, inc model.Incident, v *trackView) error {
+	if inc.LegalDue == nil {
+		return nil
+	}
+	d := inc.LegalDue.Add(-time.Nanosecond)
+	v.LegalLastDay, v.Extended = &d, inc.LegalExtendedAt
+	if inc.LegalExtendedAt == nil {
+		return nil
+	}
+	evs, err := s.st.Events(ctx, inc.ID)
+	if err != nil {
+		return fmt.Errorf("web: the extension's reason: %w", err)
+	}
+	for _, e := range evs {
+		if e.Type == string(model.ActExtend) {
+			var d struct {
+				Reason string `json:"reason"`
+			}
+			if json.Unmarshal(e.Data, &d) == nil {
+				v.ExtendReason = d.Reason
+			}
+		}
+	}
+	return nil
 }
 
 // trackAnswer is a published answer with its rating.
@@ -497,6 +530,10 @@ func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, status int,
 		v.Number = l.Number
 	}
 	if err := s.describeTracked(ctx, r, inc, &v); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.legalTerm(ctx, inc, &v); err != nil {
 		s.fail(w, r, err)
 		return
 	}

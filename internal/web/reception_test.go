@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/otklik/otklik/internal/ingest"
 	"github.com/otklik/otklik/internal/model"
@@ -342,5 +343,55 @@ func TestReceptionOverloaded(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(filepath.Join(srv.opts.UploadDir, photoDir)); len(entries) != 0 {
 		t.Fatalf("%d photos left behind", len(entries))
+	}
+}
+
+// TestReceptionLegalTerm: an appeal sent through the reception shows its 59-ФЗ term on the card and on the
+// resident's tracking page; the operator extends it once from the card, and the resident reads when to and why.
+func TestReceptionLegalTerm(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	resident := e.browser(t)
+	res := resident.postMultipart("/reception", validForm("Во дворе дома по ул. Лермонтова, 81 неделю не вывозят мусор, контейнеры переполнены."), nil)
+	number, link := numberRe.FindStringSubmatch(res.Body), trackRe.FindStringSubmatch(res.Body)
+	if res.Status != http.StatusOK || number == nil || link == nil {
+		t.Fatalf("submit: %d\n%.2000s", res.Status, res.Body)
+	}
+	inc, err := e.st.IncidentByNumber(ctx, number[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inc.LegalDue == nil {
+		t.Fatal("a reception appeal has no legal term")
+	}
+	irk, err := time.LoadLocation("Asia/Irkutsk") // the demo region's zone, in which pages show dates
+	if err != nil {
+		t.Skipf("time zone data absent: %v", err)
+	}
+	last := inc.LegalDue.Add(-time.Nanosecond).In(irk).Format("02.01.2006")
+	if page := resident.get(link[1]); !strings.Contains(page.Body, "по "+last+" включительно") || strings.Contains(page.Body, `id="extended"`) {
+		t.Fatalf("the tracking page lacks the term %s\n%.3000s", last, page.Body)
+	}
+	staff := e.browser(t)
+	staff.login("operator")
+	card := "/incidents/" + number[1]
+	if page := staff.get(card); !strings.Contains(page.Body, "Срок по 59-ФЗ") || !strings.Contains(page.Body, `value="extend"`) {
+		t.Fatalf("the card lacks the term or the extension form\n%.3000s", page.Body)
+	}
+	reason := "Запрошено заключение регионального оператора по графику вывоза"
+	if res := staff.submit(card, card+"/act", url.Values{"action": {"extend"}, "reason": {reason}, "back": {card}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("extend: %d\n%.2000s", res.Status, res.Body)
+	}
+	inc, _ = e.st.IncidentByNumber(ctx, number[1])
+	if inc.LegalExtendedAt == nil {
+		t.Fatal("the term was not extended")
+	}
+	last = inc.LegalDue.Add(-time.Nanosecond).In(irk).Format("02.01.2006")
+	page := resident.get(link[1])
+	if !strings.Contains(page.Body, "продлён до "+last+" включительно") || !strings.Contains(page.Body, reason) {
+		t.Fatalf("the tracking page lacks the extension to %s\n%.3000s", last, page.Body)
+	}
+	if page := staff.get(card); strings.Contains(page.Body, `value="extend"`) || !strings.Contains(page.Body, "срок рассмотрения по 59-ФЗ продлён") {
+		t.Fatalf("after the extension the card still offers it or lacks the event\n%.3000s", page.Body)
 	}
 }

@@ -79,7 +79,10 @@ func TestRoutingHistorySuggests(t *testing.T) {
 			t.Fatal(err)
 		}
 		slices.SortFunc(got, func(a, b store.RoutedCount) int { return strings.Compare(a.Executor, b.Executor) })
-		want := []store.RoutedCount{{"25701000", "zhkh.heating", "adm", 3}, {"25701000", "zhkh.heating", "uk", 1}}
+		want := []store.RoutedCount{
+			{Territory: "25701000", Category: "zhkh.heating", Executor: "adm", N: 3},
+			{Territory: "25701000", Category: "zhkh.heating", Executor: "uk", N: 1},
+		}
 		if !slices.Equal(got, want) {
 			t.Fatalf("history = %+v, want %+v", got, want)
 		}

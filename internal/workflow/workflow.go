@@ -127,6 +127,11 @@ const (
 	DefaultReactionHours       = 24
 	DefaultUrgentReactionHours = 4
 	DefaultResolutionDays      = 7
+	// ReceptionAnswerDays is the legal term of an appeal to the internet reception, in calendar days from its
+	// registration (59-ФЗ art. 12; registration is the incident's creation).
+	ReceptionAnswerDays = 30
+	// ReceptionExtensionDays is the one extension the law allows, with notice to the resident.
+	ReceptionExtensionDays = 30
 )
 
 func reactionDuration(cat model.Category, ok bool, p model.Priority) time.Duration {
@@ -153,10 +158,15 @@ func resolutionDays(cat model.Category, ok bool) int {
 }
 
 // ApplyClocks sets the deadlines an incident has in its current state: the reaction clock from its creation
-// until the first published answer, then the resolution clock, none once it is closed. A clock whose deadline
+// until the first published answer, then the resolution clock (for an appeal to the internet reception no later
+// than its legal term, which it sets at creation), none once it is closed. A clock whose deadline
 // is unchanged keeps its pending warning and breach (so each is recorded once); a moved deadline re-arms both.
 func ApplyClocks(inc *model.Incident, cat model.Category, catOK bool, cal sla.Calendar, now time.Time) {
 	prevDue := inc.DueAt
+	if inc.LegalDue == nil && inc.Source == model.ReceptionSource {
+		d := cal.AddDays(inc.CreatedAt, ReceptionAnswerDays)
+		inc.LegalDue = &d
+	}
 	var start time.Time
 	var due *time.Time
 	switch {
@@ -172,6 +182,10 @@ func ApplyClocks(inc *model.Incident, cat model.Category, catOK bool, cal sla.Ca
 			inc.ResolutionDue = &d
 		}
 		start, due = *inc.FirstReactionAt, inc.ResolutionDue
+		// A reception appeal's legal term caps the resolution clock (a reopened or long-renewed one reaches it).
+		if inc.LegalDue != nil && inc.LegalDue.Before(*due) {
+			due = inc.LegalDue
+		}
 	}
 	if due == nil {
 		inc.DueAt, inc.WarnAt, inc.BreachAt = nil, nil, nil
@@ -251,6 +265,15 @@ func (s *Service) Act(ctx context.Context, a model.Actor, id int64, act model.Ac
 		case model.ActSetPriority:
 			data["from"], data["to"] = inc.Priority, args.Priority
 			inc.Priority = args.Priority
+		case model.ActExtend:
+			cal, err := s.Calendar(ctx, inc.RegionID)
+			if err != nil {
+				return err
+			}
+			// The extension counts from the last day of the term, as the term itself does.
+			d := cal.AddDays(inc.LegalDue.Add(-time.Nanosecond), ReceptionExtensionDays)
+			data["reason"], data["legal_due_from"], data["legal_due"] = args.Reason, inc.LegalDue.UTC(), d
+			inc.LegalDue, inc.LegalExtendedAt = &d, &now
 		case model.ActMerge:
 			if err := s.merge(ctx, tx, refs, a, &inc, args.TargetID, now); err != nil {
 				return err

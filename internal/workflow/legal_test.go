@@ -1,0 +1,114 @@
+package workflow_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/store"
+	"github.com/otklik/otklik/internal/store/storetest"
+	"github.com/otklik/otklik/internal/workflow"
+)
+
+func (e *env) intakeFrom(t *testing.T, source, id string, posted time.Time) model.Incident {
+	t.Helper()
+	res, err := e.svc.Intake(context.Background(), []model.Message{{Source: source, ExternalID: id, Text: "Во дворе не убирают снег, прошу принять меры",
+		Category: "zhkh.heating", Territory: "25701000", PostedAt: posted}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inc, err := e.st.Incident(context.Background(), res[0].IncidentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inc
+}
+
+// TestReceptionLegalTerm: an appeal to the internet reception gets the 59-ФЗ term (30 days, counted as the law
+// counts them), which an operator may extend once by 30 days with a reason, and which caps its resolution clock;
+// other sources have no legal term to extend.
+func TestReceptionLegalTerm(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := setup(t, st, "calendar")
+		cal, err := e.svc.Calendar(ctx, mustRefs(t, e).Regions[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := e.intakeFrom(t, model.ReceptionSource, "r1", e.now)
+		// Posted on Monday 2 November 2026: the 30th day is Wednesday 2 December, the term ends at its midnight.
+		if want := time.Date(2026, 12, 3, 0, 0, 0, 0, e.irkutsk); rec.LegalDue == nil || !rec.LegalDue.Equal(want) {
+			t.Fatalf("legal term %v, want %v", rec.LegalDue, want)
+		}
+		vk := e.intakeFrom(t, "vk", "v1", e.now)
+		if vk.LegalDue != nil {
+			t.Fatalf("a VK comment has a legal term: %v", vk.LegalDue)
+		}
+		// The executor it is assigned to may not extend it either: the centre decides.
+		if _, err := e.svc.Act(ctx, e.op, rec.ID, model.ActAssign, model.ActionArgs{ExecutorID: e.exID}); err != nil {
+			t.Fatal(err)
+		}
+		rec, _ = st.Incident(ctx, rec.ID)
+		for _, c := range []struct {
+			name string
+			a    model.Actor
+			id   int64
+			args model.ActionArgs
+			want error
+		}{
+			{"no legal term", e.op, vk.ID, model.ActionArgs{Reason: "нужна проверка"}, model.ErrConflict},
+			{"no reason", e.op, rec.ID, model.ActionArgs{}, model.ErrInvalid},
+			{"an executor", e.ex, rec.ID, model.ActionArgs{Reason: "нужна проверка"}, model.ErrForbidden},
+		} {
+			if _, err := e.svc.Act(ctx, c.a, c.id, model.ActExtend, c.args); !errors.Is(err, c.want) {
+				t.Errorf("%s: %v, want %v", c.name, err, c.want)
+			}
+		}
+		got, err := e.svc.Act(ctx, e.op, rec.ID, model.ActExtend, model.ActionArgs{Reason: "Запрошены документы в управляющей компании"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := cal.AddDays(rec.LegalDue.Add(-time.Nanosecond), workflow.ReceptionExtensionDays); got.LegalDue == nil || !got.LegalDue.Equal(want) ||
+			got.LegalExtendedAt == nil || got.Status != rec.Status {
+			t.Fatalf("after the extension: due %v (want %v), extended %v, status %s", got.LegalDue, want, got.LegalExtendedAt, got.Status)
+		}
+		// Thirty days from 2 December end on 1 January, a holiday: the term moves to the next working day, Monday
+		// 11 January 2027, and ends at its midnight.
+		if want := time.Date(2027, 1, 12, 0, 0, 0, 0, e.irkutsk); !got.LegalDue.Equal(want) {
+			t.Fatalf("extended term %v, want %v", got.LegalDue.In(e.irkutsk), want)
+		}
+		if countEvents(t, st, rec.ID, "extend") != 1 {
+			t.Fatal("the extension was not recorded")
+		}
+		if _, err := e.svc.Act(ctx, e.op, rec.ID, model.ActExtend, model.ActionArgs{Reason: "ещё раз"}); !errors.Is(err, model.ErrConflict) {
+			t.Fatalf("a second extension: %v, want a conflict", err)
+		}
+
+		// Filed 29 days ago and answered only now: the 7 working days of resolution would run past the legal term,
+		// so the running deadline is the term.
+		old := e.intakeFrom(t, model.ReceptionSource, "r2", e.now.AddDate(0, 0, -29))
+		if _, err := e.svc.Act(ctx, e.op, old.ID, model.ActAssign, model.ActionArgs{ExecutorID: e.exID}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Act(ctx, e.ex, old.ID, model.ActAccept, model.ActionArgs{}); err != nil {
+			t.Fatal(err)
+		}
+		a, err := e.svc.CreateAnswer(ctx, e.ex, old.ID, workflow.AnswerInput{Kind: model.AnswerInterim, Text: "Принято, бригада выедет сегодня до 15:00.", Submit: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.AnswerAct(ctx, e.mod, a.ID, model.AnsApprove, workflow.AnswerArgs{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.AnswerAct(ctx, e.mod, a.ID, model.AnsPublish, workflow.AnswerArgs{}); err != nil {
+			t.Fatal(err)
+		}
+		old, _ = st.Incident(ctx, old.ID)
+		if old.Status != model.StatusInterim || old.LegalDue == nil || old.ResolutionDue == nil || !old.ResolutionDue.After(*old.LegalDue) ||
+			old.DueAt == nil || !old.DueAt.Equal(*old.LegalDue) {
+			t.Fatalf("capped clock: status %s, resolution %v, legal %v, running %v", old.Status, old.ResolutionDue, old.LegalDue, old.DueAt)
+		}
+	})
+}
