@@ -18,8 +18,14 @@ import (
 // answered takes a new incident through an executor's published interim answer: history the router learns from.
 func (e *env) answered(t *testing.T, id string, ex model.Actor) model.Incident {
 	t.Helper()
+	return e.answerInterim(t, e.intake(t, id), ex)
+}
+
+// answerInterim assigns an incident to an executor, which accepts it and publishes an interim answer through
+// moderation, and returns the incident as it then is.
+func (e *env) answerInterim(t *testing.T, inc model.Incident, ex model.Actor) model.Incident {
+	t.Helper()
 	ctx := context.Background()
-	inc := e.intake(t, id)
 	if _, err := e.svc.Act(ctx, e.op, inc.ID, model.ActAssign, model.ActionArgs{ExecutorID: ex.ExecutorID}); err != nil {
 		t.Fatal(err)
 	}

@@ -12,20 +12,6 @@ import (
 	"github.com/otklik/otklik/internal/workflow"
 )
 
-func (e *env) intakeFrom(t *testing.T, source, id string, posted time.Time) model.Incident {
-	t.Helper()
-	res, err := e.svc.Intake(context.Background(), []model.Message{{Source: source, ExternalID: id, Text: "Во дворе не убирают снег, прошу принять меры",
-		Category: "zhkh.heating", Territory: "25701000", PostedAt: posted}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	inc, err := e.st.Incident(context.Background(), res[0].IncidentID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return inc
-}
-
 // TestReceptionLegalTerm: an appeal to the internet reception gets the 59-ФЗ term (30 days, counted as the law
 // counts them), which an operator may extend once by 30 days with a reason, and which caps its resolution clock;
 // other sources have no legal term to extend.
@@ -89,23 +75,7 @@ func TestReceptionLegalTerm(t *testing.T) {
 		// Filed 29 days ago and answered only now: the 7 working days of resolution would run past the legal term,
 		// so the running deadline is the term.
 		old := e.intakeFrom(t, model.ReceptionSource, "r2", e.now.AddDate(0, 0, -29))
-		if _, err := e.svc.Act(ctx, e.op, old.ID, model.ActAssign, model.ActionArgs{ExecutorID: e.exID}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.svc.Act(ctx, e.ex, old.ID, model.ActAccept, model.ActionArgs{}); err != nil {
-			t.Fatal(err)
-		}
-		a, err := e.svc.CreateAnswer(ctx, e.ex, old.ID, workflow.AnswerInput{Kind: model.AnswerInterim, Text: "Принято, бригада выедет сегодня до 15:00.", Submit: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.svc.AnswerAct(ctx, e.mod, a.ID, model.AnsApprove, workflow.AnswerArgs{}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.svc.AnswerAct(ctx, e.mod, a.ID, model.AnsPublish, workflow.AnswerArgs{}); err != nil {
-			t.Fatal(err)
-		}
-		old, _ = st.Incident(ctx, old.ID)
+		old = e.answerInterim(t, old, e.ex)
 		if old.Status != model.StatusInterim || old.LegalDue == nil || old.ResolutionDue == nil || !old.ResolutionDue.After(*old.LegalDue) ||
 			old.DueAt == nil || !old.DueAt.Equal(*old.LegalDue) {
 			t.Fatalf("capped clock: status %s, resolution %v, legal %v, running %v", old.Status, old.ResolutionDue, old.LegalDue, old.DueAt)

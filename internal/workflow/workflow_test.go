@@ -63,7 +63,14 @@ func setup(t *testing.T, st *store.Store, mode string) *env {
 
 func (e *env) intake(t *testing.T, id string) model.Incident {
 	t.Helper()
-	res, err := e.svc.Intake(context.Background(), []model.Message{{Source: "t", ExternalID: id, Text: "Нет отопления", Category: "zhkh.heating", Territory: "25701000"}})
+	return e.intakeFrom(t, "t", id, e.now)
+}
+
+// intakeFrom takes in a resident's message about heating from a source, posted at a time.
+func (e *env) intakeFrom(t *testing.T, source, id string, posted time.Time) model.Incident {
+	t.Helper()
+	res, err := e.svc.Intake(context.Background(), []model.Message{{Source: source, ExternalID: id, Text: "Нет отопления",
+		Category: "zhkh.heating", Territory: "25701000", PostedAt: posted}})
 	if err != nil {
 		t.Fatal(err)
 	}
