@@ -26,12 +26,7 @@ func (e *env) answered(t *testing.T, id string, ex model.Actor) model.Incident {
 func (e *env) answerInterim(t *testing.T, inc model.Incident, ex model.Actor) model.Incident {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := e.svc.Act(ctx, e.op, inc.ID, model.ActAssign, model.ActionArgs{ExecutorID: ex.ExecutorID}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.svc.Act(ctx, ex, inc.ID, model.ActAccept, model.ActionArgs{}); err != nil {
-		t.Fatal(err)
-	}
+	inc = e.accepted(t, inc, ex)
 	a, err := e.svc.CreateAnswer(ctx, ex, inc.ID, workflow.AnswerInput{Kind: model.AnswerInterim, Text: "Принято, бригада выедет сегодня до 15:00.", Submit: true})
 	if err != nil {
 		t.Fatal(err)

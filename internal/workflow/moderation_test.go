@@ -22,12 +22,17 @@ const (
 // inWork brings a new incident to in_work with the fixture's executor.
 func (e *env) inWork(t *testing.T, id string) model.Incident {
 	t.Helper()
+	return e.accepted(t, e.intake(t, id), e.ex)
+}
+
+// accepted assigns an incident to an executor, which accepts it.
+func (e *env) accepted(t *testing.T, inc model.Incident, ex model.Actor) model.Incident {
+	t.Helper()
 	ctx := context.Background()
-	inc := e.intake(t, id)
-	if _, err := e.svc.Act(ctx, e.op, inc.ID, model.ActAssign, model.ActionArgs{ExecutorID: e.exID}); err != nil {
+	if _, err := e.svc.Act(ctx, e.op, inc.ID, model.ActAssign, model.ActionArgs{ExecutorID: ex.ExecutorID}); err != nil {
 		t.Fatal(err)
 	}
-	inc, err := e.svc.Act(ctx, e.ex, inc.ID, model.ActAccept, model.ActionArgs{})
+	inc, err := e.svc.Act(ctx, ex, inc.ID, model.ActAccept, model.ActionArgs{})
 	if err != nil {
 		t.Fatal(err)
 	}
