@@ -48,7 +48,7 @@ func (s *server) incidentRoute(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, forbidden("only operators and admins see routing decisions"))
 		return
 	}
-	d, err := s.svc.Suggest(ctx, inc)
+	d, err := s.svc.Suggest(ctx, inc, nil)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/nlp"
 	"github.com/otklik/otklik/internal/store"
 )
 
@@ -251,9 +252,11 @@ func (s *Server) incidentCard(w http.ResponseWriter, r *http.Request) {
 	for _, an := range answers {
 		v.Answers = append(v.Answers, cardAnswer{A: an, Author: names[an.AuthorID], Grades: gradeLines(an.Grades)})
 	}
+	var topics []nlp.Prediction // the classifier's, for the routing history when the incident has no category
 	for _, e := range events {
 		if e.Type == "created" && len(e.Data) > 0 {
 			if json.Unmarshal(e.Data, &v.Created) == nil {
+				topics = v.Created.Analysis.predictions()
 				v.Created.Analysis = v.Created.Analysis.named(refs)
 			}
 		}
@@ -278,7 +281,7 @@ func (s *Server) incidentCard(w http.ResponseWriter, r *http.Request) {
 	v.CanAnswer = own && (inc.Status == model.StatusInWork || inc.Status == model.StatusInterim)
 	if v.CanOperate {
 		v.Executors, v.Categories = executorChoices(refs), categoryChoices(refs)
-		if d, err := s.svc.Suggest(ctx, inc); err == nil {
+		if d, err := s.svc.Suggest(ctx, inc, topics); err == nil {
 			if ex, ok := refs.ExecutorByCode(d.Executor); ok && !slices.Contains(inc.ExcludedExecutor, ex.ID) {
 				v.Suggested, v.SuggestReason = &ex, d.Reason
 			}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/nlp"
 	"github.com/otklik/otklik/internal/routing"
 	"github.com/otklik/otklik/internal/store"
 )
@@ -83,6 +84,18 @@ func (a *analysis) named(refs *store.Refs) *analysis {
 		out.Topics[i] = prediction{Label: name(p.Label), P: p.P}
 	}
 	return &out
+}
+
+// predictions are the classifier's topics by code, as the routing history reads them (nil without analysis).
+func (a *analysis) predictions() []nlp.Prediction {
+	if a == nil {
+		return nil
+	}
+	out := make([]nlp.Prediction, len(a.Topics))
+	for i, p := range a.Topics {
+		out[i] = nlp.Prediction{Label: p.Label, P: p.P}
+	}
+	return out
 }
 
 // createdData is the JSON data of a "created" event.
@@ -171,10 +184,11 @@ func (s *Server) queueData(ctx context.Context, incs []model.Incident) (*queueVi
 	}
 	for _, inc := range incs {
 		it := queueItem{Inc: inc, Msg: msgs[inc.ID]}
+		var topics []nlp.Prediction
 		if c, ok := created[inc.ID]; ok {
-			it.Analysis, it.Routed = c.Analysis.named(refs), c.Routing
+			it.Analysis, it.Routed, topics = c.Analysis.named(refs), c.Routing, c.Analysis.predictions()
 		}
-		if d, err := s.svc.Suggest(ctx, inc); err == nil {
+		if d, err := s.svc.Suggest(ctx, inc, topics); err == nil {
 			it.Suggestion = d
 			if ex, ok := refs.ExecutorByCode(d.Executor); ok && !slices.Contains(inc.ExcludedExecutor, ex.ID) {
 				it.Suggested = &ex

@@ -658,7 +658,7 @@ func TestOperatorShowsHistory(t *testing.T) {
 	admEx, _ := refs.ExecutorByID(adm.ExecutorID)
 	var x model.Incident
 	for _, inc := range newIncidents(t, e, 0) {
-		d, err := e.svc.Suggest(ctx, inc)
+		d, err := e.svc.Suggest(ctx, inc, nil)
 		if err == nil && inc.CategoryCode != "" && inc.TerritoryOKTMO != "" && d.Executor != "" && d.Executor != admEx.Code {
 			x = inc
 			break

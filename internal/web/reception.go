@@ -432,8 +432,8 @@ type trackView struct {
 	Extended     *time.Time
 	ExtendReason string
 	Rated        bool   // just rated: say thank you
-	Error     string // message key of a rating error
-	Token     string
+	Error        string // message key of a rating error
+	Token        string
 }
 
 // legalTerm tells the resident the legal term of a reception appeal and, once it is extended, when to and why

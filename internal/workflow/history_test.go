@@ -46,7 +46,7 @@ func (e *env) answerInterim(t *testing.T, inc model.Incident, ex model.Actor) mo
 
 func (e *env) suggest(t *testing.T, inc model.Incident) routing.Decision {
 	t.Helper()
-	d, err := e.svc.Suggest(context.Background(), inc)
+	d, err := e.svc.Suggest(context.Background(), inc, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestRoutingHistorySuggests(t *testing.T) {
 		if err := late.RefreshRoutingHistory(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if d, err := late.Suggest(ctx, other); err != nil || d.Executor != "uk" || strings.Contains(d.Reason, "по истории") {
+		if d, err := late.Suggest(ctx, other, nil); err != nil || d.Executor != "uk" || strings.Contains(d.Reason, "по истории") {
 			t.Fatalf("outside the window: %+v, %v; want uk by table order", d, err)
 		}
 	})

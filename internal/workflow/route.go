@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/nlp"
 	"github.com/otklik/otklik/internal/routing"
 	"github.com/otklik/otklik/internal/store"
 )
@@ -48,8 +49,9 @@ func (s *Service) Router(ctx context.Context) (*routing.Router, error) {
 	return r, nil
 }
 
-// Suggest returns where the router would send an incident now, and why (the operator sees it).
-func (s *Service) Suggest(ctx context.Context, inc model.Incident) (routing.Decision, error) {
+// Suggest returns where the router would send an incident now, and why (the operator sees it). topics are the
+// classifier's for the incident's text, if known: the routing history reads them when the incident has no category.
+func (s *Service) Suggest(ctx context.Context, inc model.Incident, topics []nlp.Prediction) (routing.Decision, error) {
 	refs, err := s.Refs(ctx)
 	if err != nil {
 		return routing.Decision{}, err
@@ -58,7 +60,7 @@ func (s *Service) Suggest(ctx context.Context, inc model.Incident) (routing.Deci
 	if err != nil {
 		return routing.Decision{}, err
 	}
-	return r.Route(s.RouteInput(inc, refs, nil)), nil
+	return r.Route(s.RouteInput(inc, refs, topics)), nil
 }
 
 // reroute runs after a decline, in its transaction: the router picks the next executor without the ones that

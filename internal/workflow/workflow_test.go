@@ -281,7 +281,7 @@ func TestDeclineReroutes(t *testing.T) {
 		}
 		e.svc.InvalidateRefs()
 		inc := e.intake(t, "r1")
-		d, err := e.svc.Suggest(ctx, inc)
+		d, err := e.svc.Suggest(ctx, inc, nil)
 		if err != nil || d.Executor != "uk" || d.Via != "rule" {
 			t.Fatalf("suggestion = %+v, %v", d, err)
 		}
