@@ -132,6 +132,13 @@ func LearnExecutors(history []RoutingExample, minCount int) *ExecutorModel {
 	return em
 }
 
+// Knows reports whether history holds the label at all (an unknown one would be routed by the district's mix
+// alone).
+func (em *ExecutorModel) Knows(label string) bool {
+	_, ok := em.byL[label]
+	return ok
+}
+
 // Executors returns the executors seen in history (a copy).
 func (em *ExecutorModel) Executors() []string { return slices.Clone(em.execs) }
 

@@ -40,6 +40,9 @@ func TestExecutorModel(t *testing.T) {
 			t.Errorf("%s: Route = %v, want %s first", tt.name, got, tt.want)
 		}
 	}
+	if !em.Knows("heat") || em.Knows("snow") {
+		t.Errorf("Knows: heat %v, snow %v; want true, false", em.Knows("heat"), em.Knows("snow"))
+	}
 	if got := LearnExecutors(nil, 0).Route("x", nil); len(got) != 0 {
 		t.Errorf("empty history routed to %v", got)
 	}

@@ -28,15 +28,14 @@ func WithHistoryWindow(d time.Duration) Option {
 // routeHistory is the executor model learned from the region's own answered incidents.
 type routeHistory struct {
 	em      *nlp.ExecutorModel
-	learned time.Time
 	cells   int
 	answers int
 }
 
 // RefreshRoutingHistory learns again, from the incidents of the history window that their executor answered, which
 // organisation answers which category in which territory (nlp.ExecutorModel: territory × category cells smoothed
-// towards the category's and the territory's mix). Until the first refresh the router gets no suggestion. It is
-// one grouped query; serve runs it in the background (RunRoutingHistory).
+// towards the category's and the territory's mix). Until the first refresh the router gets no suggestion. It reads
+// the window's answered incidents once (store.RoutingHistory); serve runs it in the background (RunRoutingHistory).
 func (s *Service) RefreshRoutingHistory(ctx context.Context) error {
 	now := s.now()
 	counts, err := s.st.RoutingHistory(ctx, now.Add(-s.historyWindow))
@@ -44,7 +43,7 @@ func (s *Service) RefreshRoutingHistory(ctx context.Context) error {
 		return fmt.Errorf("workflow: learn routing history: %w", err)
 	}
 	ex := make([]nlp.RoutingExample, len(counts))
-	h := &routeHistory{learned: now, cells: len(counts)}
+	h := &routeHistory{cells: len(counts)}
 	for i, c := range counts {
 		ex[i] = nlp.RoutingExample{District: c.Territory, Label: c.Category, Executor: c.Executor, N: c.N}
 		h.answers += c.N
@@ -86,8 +85,10 @@ func (s *Service) RunRoutingHistory(ctx context.Context, every time.Duration) {
 
 // RouteInput describes an incident for the router, with the executor the routing history suggests for its
 // territory and category: from the incident's category when it has one, else from the topics the text
-// classifier predicted (each weighted by its probability), else none. The suggestion is the most likely executor
-// that has not declined the incident.
+// classifier predicted (each weighted by its probability), else none. Only categories the history has seen count
+// (an unseen one would be routed by the territory's mix alone). The suggestion is the most likely executor that
+// has not declined the incident and serves its territory (one restricted to other territories, or to any when
+// the incident's territory is unknown, is never suggested).
 func (s *Service) RouteInput(inc model.Incident, refs *store.Refs, topics []nlp.Prediction) routing.Input {
 	in := routing.Input{Category: inc.CategoryCode, Territory: inc.TerritoryOKTMO, Address: inc.Address}
 	for _, id := range inc.ExcludedExecutor {
@@ -99,18 +100,34 @@ func (s *Service) RouteInput(inc model.Incident, refs *store.Refs, topics []nlp.
 	if h == nil {
 		return in
 	}
-	labels := topics
+	var labels []nlp.Prediction
 	if inc.CategoryCode != "" {
-		labels = []nlp.Prediction{{Label: inc.CategoryCode, P: 1}}
+		topics = []nlp.Prediction{{Label: inc.CategoryCode, P: 1}}
+	}
+	for _, p := range topics {
+		if h.em.Knows(p.Label) {
+			labels = append(labels, p)
+		}
 	}
 	if len(labels) == 0 {
 		return in
 	}
 	for _, c := range h.em.Route(inc.TerritoryOKTMO, labels) {
-		if !slices.Contains(in.Excluded, c.Executor) {
-			in.Suggestion = &routing.Suggestion{Executor: c.Executor, P: c.P}
-			break
+		if slices.Contains(in.Excluded, c.Executor) || !servesTerritory(refs, c.Executor, inc.TerritoryOKTMO) {
+			continue
 		}
+		in.Suggestion = &routing.Suggestion{Executor: c.Executor, P: c.P}
+		break
 	}
 	return in
+}
+
+// servesTerritory reports whether an executor still exists and works in a territory: everywhere when it lists
+// no territories, else only in those it lists.
+func servesTerritory(refs *store.Refs, code, territory string) bool {
+	e, ok := refs.ExecutorByCode(code)
+	if !ok {
+		return false
+	}
+	return len(e.Territories) == 0 || territory != "" && slices.Contains(e.Territories, territory)
 }

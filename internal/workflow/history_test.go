@@ -107,6 +107,10 @@ func TestRoutingHistorySuggests(t *testing.T) {
 		if in := e.svc.RouteInput(model.Incident{TerritoryOKTMO: "25701000"}, mustRefs(t, e), nil); in.Suggestion != nil {
 			t.Fatalf("with neither category nor topics: %+v", in.Suggestion)
 		}
+		// A category nobody answered yet gets no suggestion, though the territory's mix alone would name adm.
+		if in := e.svc.RouteInput(model.Incident{TerritoryOKTMO: "25701000", CategoryCode: "roads.pits"}, mustRefs(t, e), nil); in.Suggestion != nil {
+			t.Fatalf("an unseen category: %+v", in.Suggestion)
+		}
 
 		// Once adm declines, it is not suggested again; the rest (uk, far below 60 %) does not route on its own.
 		if _, err := e.svc.Act(ctx, e.op, next.ID, model.ActAssign, model.ActionArgs{ExecutorID: e.ex2ID}); err != nil {
@@ -134,6 +138,15 @@ func TestRoutingHistorySuggests(t *testing.T) {
 		other := e.intake(t, "x2")
 		if d := e.suggest(t, other); d.Via != routing.ViaRule || d.Executor != "adm" || !strings.Contains(d.Reason, "по истории") {
 			t.Fatalf("tie: %+v, want adm by the history", d)
+		}
+
+		// An executor that now serves only another territory is not suggested here any more.
+		if _, err := st.PutExecutor(ctx, model.Executor{Code: "adm", Name: "Администрация", Kind: "omsu", Territories: []string{"25714000"}}); err != nil {
+			t.Fatal(err)
+		}
+		e.svc.InvalidateRefs()
+		if in := e.svc.RouteInput(other, mustRefs(t, e), nil); in.Suggestion == nil || in.Suggestion.Executor != "uk" {
+			t.Fatalf("adm moved to another territory, suggestion %+v, want uk", in.Suggestion)
 		}
 
 		// A window that ends before the answers forgets them.

@@ -80,5 +80,10 @@ func TestReceptionLegalTerm(t *testing.T) {
 			old.DueAt == nil || !old.DueAt.Equal(*old.LegalDue) {
 			t.Fatalf("capped clock: status %s, resolution %v, legal %v, running %v", old.Status, old.ResolutionDue, old.LegalDue, old.DueAt)
 		}
+		// Filed 40 days ago and first answered now, past its term: the warning and the breach are both due at once.
+		late := e.answerInterim(t, e.intakeFrom(t, model.ReceptionSource, "r3", e.now.AddDate(0, 0, -40)), e.ex)
+		if late.DueAt == nil || !late.DueAt.Equal(*late.LegalDue) || late.WarnAt == nil || !late.WarnAt.Equal(*late.DueAt) || !late.LegalDue.Before(e.now) {
+			t.Fatalf("a term past at the first answer: legal %v, running %v, warning %v", late.LegalDue, late.DueAt, late.WarnAt)
+		}
 	})
 }

@@ -198,6 +198,9 @@ func ApplyClocks(inc *model.Incident, cat model.Category, catOK bool, cal sla.Ca
 	d := *due
 	total := cal.Between(start, d)
 	w := cal.Add(start, total*3/4)
+	if total <= 0 {
+		w = d // a legal term already past when the clock starts: the warning and the breach are both due now
+	}
 	inc.DueAt, inc.WarnAt, inc.BreachAt = &d, &w, &d
 	_ = now
 }
