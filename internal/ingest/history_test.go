@@ -70,23 +70,8 @@ func TestPipelineRoutesByHistory(t *testing.T) {
 		if inc.Status != model.StatusAssigned || inc.ExecutorCode != "teplo" {
 			t.Fatalf("after the history: %s %q, want assigned to teplo", inc.Status, inc.ExecutorCode)
 		}
-		if countType(t, st, inc.ID, "assign") != 1 {
+		if storetest.CountEvents(t, st, inc.ID, "assign") != 1 {
 			t.Fatal("the automatic assignment was not recorded")
 		}
 	})
-}
-
-func countType(t *testing.T, st *store.Store, id int64, typ string) int {
-	t.Helper()
-	evs, err := st.Events(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, ev := range evs {
-		if ev.Type == typ {
-			n++
-		}
-	}
-	return n
 }

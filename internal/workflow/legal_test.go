@@ -65,7 +65,7 @@ func TestReceptionLegalTerm(t *testing.T) {
 		if want := time.Date(2027, 1, 12, 0, 0, 0, 0, e.irkutsk); !got.LegalDue.Equal(want) {
 			t.Fatalf("extended term %v, want %v", got.LegalDue.In(e.irkutsk), want)
 		}
-		if countEvents(t, st, rec.ID, "extend") != 1 {
+		if storetest.CountEvents(t, st, rec.ID, "extend") != 1 {
 			t.Fatal("the extension was not recorded")
 		}
 		if _, err := e.svc.Act(ctx, e.op, rec.ID, model.ActExtend, model.ActionArgs{Reason: "ещё раз"}); !errors.Is(err, model.ErrConflict) {

@@ -81,21 +81,6 @@ func (e *env) intakeFrom(t *testing.T, source, id string, posted time.Time) mode
 	return inc
 }
 
-func countEvents(t *testing.T, st *store.Store, id int64, typ string) int {
-	t.Helper()
-	evs, err := st.Events(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, ev := range evs {
-		if ev.Type == typ {
-			n++
-		}
-	}
-	return n
-}
-
 // TestTickerOnceAcrossRestart drives the simulated clock past the warning and the breach of a reaction
 // deadline, ticking repeatedly and restarting the process (a new store handle and service on the same file).
 func TestTickerOnceAcrossRestart(t *testing.T) {
@@ -137,7 +122,7 @@ func TestTickerOnceAcrossRestart(t *testing.T) {
 	e.now = e.now.Add(7 * time.Hour) // past the deadline
 	tick(svc2, 1)
 	tick(svc2, 0)
-	if w, b := countEvents(t, st2, inc.ID, "sla.warning"), countEvents(t, st2, inc.ID, "sla.breach"); w != 1 || b != 1 {
+	if w, b := storetest.CountEvents(t, st2, inc.ID, "sla.warning"), storetest.CountEvents(t, st2, inc.ID, "sla.breach"); w != 1 || b != 1 {
 		t.Fatalf("%d warnings and %d breaches, want one each", w, b)
 	}
 	page, err := st2.ListIncidents(ctx, store.IncidentFilter{Overdue: true, Now: e.now})
@@ -255,7 +240,7 @@ func TestDeclineAndMerge(t *testing.T) {
 		}
 		survivor, _ := st.Incident(ctx, a.ID)
 		msgs, _ := st.Messages(ctx, a.ID)
-		if survivor.MessageCount != 2 || len(msgs) != 2 || countEvents(t, st, a.ID, "merged_in") != 1 {
+		if survivor.MessageCount != 2 || len(msgs) != 2 || storetest.CountEvents(t, st, a.ID, "merged_in") != 1 {
 			t.Fatalf("survivor: %d messages counted, %d stored", survivor.MessageCount, len(msgs))
 		}
 		// Merging into a closed incident is refused and changes nothing.
@@ -303,7 +288,7 @@ func TestDeclineReroutes(t *testing.T) {
 		if got.Status != model.StatusNew || got.ExecutorID != 0 || len(got.ExcludedExecutor) != 2 {
 			t.Fatalf("after second decline: %+v", got)
 		}
-		if countEvents(t, st, inc.ID, "routed") != 1 || countEvents(t, st, inc.ID, "assign") != 2 {
+		if storetest.CountEvents(t, st, inc.ID, "routed") != 1 || storetest.CountEvents(t, st, inc.ID, "assign") != 2 {
 			t.Fatal("routing decisions were not recorded")
 		}
 	})

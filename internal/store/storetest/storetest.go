@@ -211,3 +211,19 @@ func dropAtCleanup(t testing.TB, dsn, stmt string) {
 		_, _ = db.ExecContext(context.Background(), stmt)
 	})
 }
+
+// CountEvents returns how many events of a type an incident's log holds.
+func CountEvents(t testing.TB, st *store.Store, incidentID int64, typ string) int {
+	t.Helper()
+	evs, err := st.Events(context.Background(), incidentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, ev := range evs {
+		if ev.Type == typ {
+			n++
+		}
+	}
+	return n
+}
