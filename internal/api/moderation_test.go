@@ -112,6 +112,9 @@ func TestRegionSettingsAndAutoApproval(t *testing.T) {
 			{"admin", map[string]any{"auto_approve": "high"}, 422, "invalid", "auto_approve"},
 			{"admin", map[string]any{}, 422, "invalid", "auto_approve"},
 			{"admin", map[string]any{"auto_approve": 60, "quorum": 2}, 422, "invalid", "quorum"},
+			{"admin", map[string]any{"auto_approve": 60, "deadlines": map[string]any{"warn_percent": 100}}, 422, "invalid", "deadlines.warn_percent"},
+			{"admin", map[string]any{"auto_approve": 60, "deadlines": map[string]any{"reception_answer_days": 45}}, 422, "invalid", "deadlines.reception_answer_days"},
+			{"admin", map[string]any{"auto_approve": 60, "deadlines": map[string]any{"reaction_hours": "сутки"}}, 422, "invalid", "deadlines.reaction_hours"},
 			{"admin", "{", 400, "invalid_json", ""},
 		} {
 			e.do(t, "PUT", set, c.login, c.body).wantErr(t, c.status, c.code, c.field)
@@ -137,6 +140,19 @@ func TestRegionSettingsAndAutoApproval(t *testing.T) {
 		e.do(t, "GET", "/api/v1/region", "supervisor", nil).want(t, http.StatusOK, &reg)
 		if reg.Settings.AutoApprove != 60 {
 			t.Fatalf("GET after PUT: %+v", reg.Settings)
+		}
+		// The region's terms: set as a whole, kept by a PUT that leaves them out.
+		terms := model.Deadlines{ReactionHours: 12, WarnPercent: 60, ReceptionAnswerDays: 15}
+		e.do(t, "PUT", set, "admin", map[string]any{"auto_approve": 60, "deadlines": terms}).want(t, http.StatusOK, &reg)
+		e.do(t, "PUT", set, "admin", map[string]any{"auto_approve": 60}).want(t, http.StatusOK, &reg)
+		e.do(t, "GET", "/api/v1/region", "operator", nil).want(t, http.StatusOK, &reg)
+		if reg.Settings.Deadlines != terms {
+			t.Fatalf("terms after PUT: %+v, want %+v", reg.Settings.Deadlines, terms)
+		}
+		var reset model.Region
+		e.do(t, "PUT", set, "admin", map[string]any{"auto_approve": 60, "deadlines": map[string]any{}}).want(t, http.StatusOK, &reset)
+		if reset.Settings.Deadlines != (model.Deadlines{}) {
+			t.Fatalf("terms reset to the defaults: %+v", reset.Settings.Deadlines)
 		}
 		inc2 := e.inWork(t, "В квартире не греют батареи, холодно детям", "zhkh.heating", terIrkutsk, "uk-a", "exec-a")
 		g := e.grade(t, "exec-a", inc2.ID, "interim", goodText)

@@ -10,12 +10,14 @@ import (
 // MaxAutoApprove is the highest auto-approval threshold (grades are 0–100).
 const MaxAutoApprove = 100
 
-// RegionSettingsRequest is the body of PUT /api/v1/region/settings. Every field is required: the body is the
-// whole of the settings.
+// RegionSettingsRequest is the body of PUT /api/v1/region/settings.
 type RegionSettingsRequest struct {
-	// AutoApprove: answers whose plain-language and informativeness grades both reach it, and that are not
-	// formal replies, are approved without a moderator; 0 turns auto-approval off.
+	// AutoApprove (required): answers whose plain-language and informativeness grades both reach it, and that
+	// are not formal replies, are approved without a moderator; 0 turns auto-approval off.
 	AutoApprove *int `json:"auto_approve"`
+	// Deadlines, when present, replace the region's terms as a whole (a field left out or 0 takes the default);
+	// when absent the terms stay as they are. New terms reach each clock when it next starts.
+	Deadlines *model.Deadlines `json:"deadlines"`
 }
 
 // region returns the deployment's region (the first one: a deployment serves one region).
@@ -64,12 +66,21 @@ func (s *server) putRegionSettings(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, model.Invalid("auto_approve", fmt.Sprintf("must be from 0 (off) to %d; got %d", MaxAutoApprove, v)))
 		return
 	}
+	if req.Deadlines != nil {
+		if err := req.Deadlines.Validate(); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	reg, err := s.region(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	reg.Settings.AutoApprove = *req.AutoApprove
+	if req.Deadlines != nil {
+		reg.Settings.Deadlines = *req.Deadlines
+	}
 	if _, err := s.svc.Store().PutRegion(ctx, reg); err != nil {
 		s.fail(w, r, err)
 		return

@@ -686,7 +686,7 @@ func (p *Pipeline) open(m model.Message, pl *plan, refs *store.Refs, router *rou
 		events[0].Data = mustJSON(created)
 		events = append(events, model.Event{Actor: "system", Type: string(model.ActReject), From: string(model.StatusNew),
 			To: string(model.StatusRejected), Data: mustJSON(map[string]any{"reason": inc.RejectReason, "auto": true}), At: now})
-		workflow.ApplyClocks(inc, pl.category, pl.catOK, cal, now)
+		workflow.ApplyClocks(inc, pl.category, pl.catOK, workflow.ClockOf(region, cal), now)
 		return inc, events
 	}
 	var topics []nlp.Prediction
@@ -704,7 +704,7 @@ func (p *Pipeline) open(m model.Message, pl *plan, refs *store.Refs, router *rou
 				To: string(model.StatusAssigned), Data: mustJSON(map[string]any{"executor": ex.Code, "via": d.Via, "reason": d.Reason, "auto": true}), At: now})
 		}
 	}
-	workflow.ApplyClocks(inc, pl.category, pl.catOK, cal, now)
+	workflow.ApplyClocks(inc, pl.category, pl.catOK, workflow.ClockOf(region, cal), now)
 	return inc, events
 }
 

@@ -4,6 +4,7 @@ package model
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -123,6 +124,81 @@ type RegionSettings struct {
 	// AutoApprove lets answers whose plain-language and informativeness grades both reach this value, and that
 	// are not flagged as formal replies, be approved without a moderator; 0 turns it off.
 	AutoApprove int `json:"auto_approve,omitempty"`
+	// Deadlines are the region's own terms; a zero field takes the default.
+	Deadlines Deadlines `json:"deadlines"`
+}
+
+// Deadlines are a region's terms (DESIGN.md, "Deadlines"). A category's own reaction hours and resolution days,
+// where set, come before the region's; a zero field here takes the default in the comment.
+type Deadlines struct {
+	ReactionHours         int `json:"reaction_hours,omitempty"`          // first reaction: 24 hours
+	UrgentReactionHours   int `json:"urgent_reaction_hours,omitempty"`   // first reaction when urgent: 4 hours
+	ResolutionWorkingDays int `json:"resolution_working_days,omitempty"` // final answer after the interim one: 7 working days
+	WarnPercent           int `json:"warn_percent,omitempty"`            // share of a term at which it warns: 75
+	// An appeal to the internet reception (59-ФЗ art. 12): the answer within 30 calendar days of registration,
+	// one extension by at most 30 more. A region's own law may shorten both, never lengthen them.
+	ReceptionAnswerDays    int `json:"reception_answer_days,omitempty"`
+	ReceptionExtensionDays int `json:"reception_extension_days,omitempty"`
+}
+
+// Limits of Deadlines' fields.
+const (
+	MaxReactionHours  = 30 * 24
+	MaxResolutionDays = 90
+	MaxReceptionDays  = 30 // 59-ФЗ art. 12: the law's own term and extension are the ceiling
+	MinWarnPercent    = 10
+	MaxWarnPercent    = 99
+)
+
+// Validate reports the first field out of range, named "deadlines.<field>".
+func (d Deadlines) Validate() error {
+	for _, f := range []struct {
+		name   string
+		v, max int
+		min    int
+		unit   string
+	}{
+		{"reaction_hours", d.ReactionHours, MaxReactionHours, 1, "hours"},
+		{"urgent_reaction_hours", d.UrgentReactionHours, MaxReactionHours, 1, "hours"},
+		{"resolution_working_days", d.ResolutionWorkingDays, MaxResolutionDays, 1, "working days"},
+		{"warn_percent", d.WarnPercent, MaxWarnPercent, MinWarnPercent, "per cent"},
+		{"reception_answer_days", d.ReceptionAnswerDays, MaxReceptionDays, 1, "days"},
+		{"reception_extension_days", d.ReceptionExtensionDays, MaxReceptionDays, 1, "days"},
+	} {
+		if f.v != 0 && (f.v < f.min || f.v > f.max) {
+			return Invalid("deadlines."+f.name, fmt.Sprintf("must be from %d to %d %s, or 0 for the default; got %d", f.min, f.max, f.unit, f.v))
+		}
+	}
+	if e := d.Effective(); e.UrgentReactionHours > e.ReactionHours {
+		return Invalid("deadlines.urgent_reaction_hours", fmt.Sprintf("must not exceed the reaction term (%d hours); got %d", e.ReactionHours, e.UrgentReactionHours))
+	}
+	return nil
+}
+
+// Default terms, taken by a zero field of Deadlines.
+const (
+	DefaultReactionHours          = 24
+	DefaultUrgentReactionHours    = 4
+	DefaultResolutionWorkingDays  = 7
+	DefaultWarnPercent            = 75
+	DefaultReceptionAnswerDays    = 30
+	DefaultReceptionExtensionDays = 30
+)
+
+// Effective returns d with every zero field set to its default.
+func (d Deadlines) Effective() Deadlines {
+	def := func(v *int, dv int) {
+		if *v == 0 {
+			*v = dv
+		}
+	}
+	def(&d.ReactionHours, DefaultReactionHours)
+	def(&d.UrgentReactionHours, DefaultUrgentReactionHours)
+	def(&d.ResolutionWorkingDays, DefaultResolutionWorkingDays)
+	def(&d.WarnPercent, DefaultWarnPercent)
+	def(&d.ReceptionAnswerDays, DefaultReceptionAnswerDays)
+	def(&d.ReceptionExtensionDays, DefaultReceptionExtensionDays)
+	return d
 }
 
 // Calendar is a region's working-time setting, stored with the region (the JSON form internal/sla reads, less

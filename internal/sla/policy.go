@@ -1,9 +1,6 @@
 package sla
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -35,72 +32,6 @@ type Policy struct {
 	ReceptionRedirectDays  int // redirect outside competence after registration: 7
 	ReceptionAnswerDays    int // answer after registration: 30
 	ReceptionExtensionDays int // one extension at most: 30
-}
-
-// policyJSON is the JSON form of a Policy: durations as Go duration strings
-// ("24h", "4h30m"), field names as FieldError reports them.
-type policyJSON struct {
-	Reaction               string  `json:"reaction"`
-	ReactionUrgent         string  `json:"reaction_urgent"`
-	ResolutionDays         int     `json:"resolution_days"`
-	WarnAt                 float64 `json:"warn_at"`
-	ReceptionRegisterDays  int     `json:"reception_register_days"`
-	ReceptionRedirectDays  int     `json:"reception_redirect_days"`
-	ReceptionAnswerDays    int     `json:"reception_answer_days"`
-	ReceptionExtensionDays int     `json:"reception_extension_days"`
-}
-
-// MarshalJSON encodes p with durations as strings such as "24h".
-func (p Policy) MarshalJSON() ([]byte, error) {
-	return json.Marshal(policyJSON{
-		Reaction: p.Reaction.String(), ReactionUrgent: p.ReactionUrgent.String(),
-		ResolutionDays: p.ResolutionDays, WarnAt: p.WarnAt,
-		ReceptionRegisterDays: p.ReceptionRegisterDays, ReceptionRedirectDays: p.ReceptionRedirectDays,
-		ReceptionAnswerDays: p.ReceptionAnswerDays, ReceptionExtensionDays: p.ReceptionExtensionDays,
-	})
-}
-
-// UnmarshalJSON decodes a Policy; fields left out keep DefaultPolicy values,
-// and the result is validated. Errors are *FieldError when a field is at fault.
-func (p *Policy) UnmarshalJSON(data []byte) error {
-	def := DefaultPolicy()
-	j := policyJSON{
-		ResolutionDays: def.ResolutionDays, WarnAt: def.WarnAt,
-		ReceptionRegisterDays: def.ReceptionRegisterDays, ReceptionRedirectDays: def.ReceptionRedirectDays,
-		ReceptionAnswerDays: def.ReceptionAnswerDays, ReceptionExtensionDays: def.ReceptionExtensionDays,
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&j); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return &FieldError{Field: te.Field, Message: "wrong JSON type " + te.Value, Err: err}
-		}
-		return fmt.Errorf("sla: policy: decode: %w", err)
-	}
-	v := def
-	for _, f := range []struct {
-		name string
-		s    string
-		dst  *time.Duration
-	}{{"reaction", j.Reaction, &v.Reaction}, {"reaction_urgent", j.ReactionUrgent, &v.ReactionUrgent}} {
-		if f.s == "" {
-			continue
-		}
-		d, err := time.ParseDuration(f.s)
-		if err != nil {
-			return &FieldError{Field: f.name, Message: fmt.Sprintf("%q is not a duration such as 24h or 4h30m", f.s), Err: err}
-		}
-		*f.dst = d
-	}
-	v.ResolutionDays, v.WarnAt = j.ResolutionDays, j.WarnAt
-	v.ReceptionRegisterDays, v.ReceptionRedirectDays = j.ReceptionRegisterDays, j.ReceptionRedirectDays
-	v.ReceptionAnswerDays, v.ReceptionExtensionDays = j.ReceptionAnswerDays, j.ReceptionExtensionDays
-	if err := v.Validate(); err != nil {
-		return err
-	}
-	*p = v
-	return nil
 }
 
 // DefaultPolicy returns the defaults of DESIGN.md: reaction 24 h, urgent 4 h,

@@ -71,7 +71,7 @@ func (s *Service) Intake(ctx context.Context, msgs []model.Message) ([]store.Ing
 		return nil, fmt.Errorf("workflow: intake: no region configured (run with --demo or create one)")
 	}
 	region := refs.Regions[0]
-	cal, err := s.Calendar(ctx, region.ID)
+	clk, err := s.Clock(ctx, region.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (s *Service) Intake(ctx context.Context, msgs []model.Message) ([]store.Ing
 			m.PostedAt = m.ReceivedAt
 		}
 		inc := model.Incident{
-			Number: fmt.Sprintf("%s-%d-", region.Code, m.PostedAt.In(cal.Location).Year()), RegionID: region.ID,
+			Number: fmt.Sprintf("%s-%d-", region.Code, m.PostedAt.In(clk.Cal.Location).Year()), RegionID: region.ID,
 			Status: model.StatusNew, Priority: model.PriorityNormal, Summary: Summary(m.Text), Address: m.Address,
 			Source: m.Source, CreatedAt: m.PostedAt, UpdatedAt: now,
 		}
@@ -99,7 +99,7 @@ func (s *Service) Intake(ctx context.Context, msgs []model.Message) ([]store.Ing
 		if t, ok := refs.TerritoryByOKTMO(m.Territory); ok {
 			inc.TerritoryID = t.ID
 		}
-		ApplyClocks(&inc, cat, catOK, cal, now)
+		ApplyClocks(&inc, cat, catOK, clk, now)
 		items[i] = store.IngestItem{Message: m, Incident: &inc, Events: []model.Event{
 			{Actor: "system", Type: "created", To: string(model.StatusNew), At: now},
 		}}

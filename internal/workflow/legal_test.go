@@ -9,7 +9,6 @@ import (
 	"github.com/otklik/otklik/internal/model"
 	"github.com/otklik/otklik/internal/store"
 	"github.com/otklik/otklik/internal/store/storetest"
-	"github.com/otklik/otklik/internal/workflow"
 )
 
 // TestReceptionLegalTerm: an appeal to the internet reception gets the 59-ФЗ term (30 days, counted as the law
@@ -56,7 +55,7 @@ func TestReceptionLegalTerm(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := cal.AddDays(rec.LegalDue.Add(-time.Nanosecond), workflow.ReceptionExtensionDays); got.LegalDue == nil || !got.LegalDue.Equal(want) ||
+		if want := cal.AddDays(rec.LegalDue.Add(-time.Nanosecond), model.DefaultReceptionExtensionDays); got.LegalDue == nil || !got.LegalDue.Equal(want) ||
 			got.LegalExtendedAt == nil || got.Status != rec.Status {
 			t.Fatalf("after the extension: due %v (want %v), extended %v, status %s", got.LegalDue, want, got.LegalExtendedAt, got.Status)
 		}
@@ -86,4 +85,89 @@ func TestReceptionLegalTerm(t *testing.T) {
 			t.Fatalf("a term past at the first answer: legal %v, running %v, warning %v", late.LegalDue, late.DueAt, late.WarnAt)
 		}
 	})
+}
+
+// TestRegionTerms: a region's own terms replace the defaults for its clocks — the reaction term of an incident
+// whose category sets none, the share at which a clock warns, the reception's legal term and its extension —
+// while a category's own reaction term still comes first.
+func TestRegionTerms(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := setup(t, st, "calendar")
+		reg := mustRefs(t, e).Regions[0]
+		reg.Settings.Deadlines = model.Deadlines{ReactionHours: 12, UrgentReactionHours: 2, WarnPercent: 50,
+			ReceptionAnswerDays: 15, ReceptionExtensionDays: 10}
+		if _, err := st.PutRegion(ctx, reg); err != nil {
+			t.Fatal(err)
+		}
+		e.svc.InvalidateRefs()
+
+		intake := func(source, id, category string) model.Incident {
+			t.Helper()
+			res, err := e.svc.Intake(ctx, []model.Message{{Source: source, ExternalID: id, Text: "Во дворе яма",
+				Category: category, Territory: "25701000", PostedAt: e.now}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			inc, err := st.Incident(ctx, res[0].IncidentID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return inc
+		}
+		for _, c := range []struct {
+			name, category string
+			reaction       time.Duration
+		}{
+			{"the region's term", "", 12 * time.Hour},
+			{"the category's own term", "zhkh.heating", 24 * time.Hour},
+		} {
+			inc := intake("vk", c.name, c.category)
+			if inc.ReactionDue == nil || !inc.ReactionDue.Equal(e.now.Add(c.reaction)) || inc.WarnAt == nil ||
+				!inc.WarnAt.Equal(e.now.Add(c.reaction/2)) {
+				t.Errorf("%s: reaction due %v (want %v), warning %v (want half of it)", c.name, inc.ReactionDue, e.now.Add(c.reaction), inc.WarnAt)
+			}
+		}
+		// Posted on Monday 2 November: the 15th day is Tuesday 17 November; ten more days end on Friday 27 November.
+		rec := intake(model.ReceptionSource, "r", "")
+		if want := time.Date(2026, 11, 18, 0, 0, 0, 0, e.irkutsk); rec.LegalDue == nil || !rec.LegalDue.Equal(want) {
+			t.Fatalf("legal term %v, want %v", rec.LegalDue, want)
+		}
+		got, err := e.svc.Act(ctx, e.op, rec.ID, model.ActExtend, model.ActionArgs{Reason: "Нужен выезд комиссии"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := time.Date(2026, 11, 28, 0, 0, 0, 0, e.irkutsk); got.LegalDue == nil || !got.LegalDue.Equal(want) {
+			t.Fatalf("extended term %v, want %v", got.LegalDue, want)
+		}
+	})
+}
+
+func TestDeadlinesValidate(t *testing.T) {
+	for _, c := range []struct {
+		d     model.Deadlines
+		field string // "" when valid
+	}{
+		{model.Deadlines{}, ""},
+		{model.Deadlines{ReactionHours: 48, UrgentReactionHours: 8, ResolutionWorkingDays: 10, WarnPercent: 80,
+			ReceptionAnswerDays: 15, ReceptionExtensionDays: 15}, ""},
+		{model.Deadlines{ReactionHours: -1}, "deadlines.reaction_hours"},
+		{model.Deadlines{ReactionHours: model.MaxReactionHours + 1}, "deadlines.reaction_hours"},
+		{model.Deadlines{UrgentReactionHours: 30}, "deadlines.urgent_reaction_hours"}, // longer than the default 24
+		{model.Deadlines{ReactionHours: 2, UrgentReactionHours: 3}, "deadlines.urgent_reaction_hours"},
+		{model.Deadlines{ResolutionWorkingDays: 91}, "deadlines.resolution_working_days"},
+		{model.Deadlines{WarnPercent: 100}, "deadlines.warn_percent"},
+		{model.Deadlines{WarnPercent: 5}, "deadlines.warn_percent"},
+		{model.Deadlines{ReceptionAnswerDays: 31}, "deadlines.reception_answer_days"},
+		{model.Deadlines{ReceptionExtensionDays: 45}, "deadlines.reception_extension_days"},
+	} {
+		err := c.d.Validate()
+		var fe *model.FieldError
+		switch {
+		case c.field == "" && err != nil:
+			t.Errorf("%+v: %v", c.d, err)
+		case c.field != "" && (!errors.As(err, &fe) || fe.Field != c.field):
+			t.Errorf("%+v: %v, want an error on %s", c.d, err, c.field)
+		}
+	}
 }

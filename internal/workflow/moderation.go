@@ -11,6 +11,7 @@ import (
 
 	"github.com/otklik/otklik/internal/model"
 	"github.com/otklik/otklik/internal/quality"
+	"github.com/otklik/otklik/internal/sla"
 	"github.com/otklik/otklik/internal/store"
 )
 
@@ -180,13 +181,13 @@ func (s *Service) Rate(ctx context.Context, token string, in RateInput) (store.R
 		}
 		from := inc.Status
 		cat, ok := refs.CategoryByID(inc.CategoryID)
-		cal, err := s.Calendar(ctx, inc.RegionID)
+		clk, err := s.Clock(ctx, inc.RegionID)
 		if err != nil {
 			return err
 		}
-		d := cal.AddWorkingDays(now, resolutionDays(cat, ok))
+		d := sla.ResolutionDue(now, clk.Cal, clk.Policy(cat, ok))
 		inc.Status, inc.ResolvedAt, inc.ResolutionDue, inc.UpdatedAt = to, nil, &d, now
-		ApplyClocks(&inc, cat, ok, cal, now)
+		ApplyClocks(&inc, cat, ok, clk, now)
 		if err := tx.UpdateIncident(ctx, inc); err != nil {
 			return err
 		}

@@ -122,49 +122,68 @@ func CalendarOf(r model.Region) (sla.Calendar, error) {
 	return cal, nil
 }
 
-// Default deadlines when an incident has no category yet (DESIGN.md).
-const (
-	DefaultReactionHours       = 24
-	DefaultUrgentReactionHours = 4
-	DefaultResolutionDays      = 7
-	// ReceptionAnswerDays is the legal term of an appeal to the internet reception, in calendar days from its
-	// registration (59-ФЗ art. 12; registration is the incident's creation).
-	ReceptionAnswerDays = 30
-	// ReceptionExtensionDays is the one extension the law allows, with notice to the resident.
-	ReceptionExtensionDays = 30
-)
-
-func reactionDuration(cat model.Category, ok bool, p model.Priority) time.Duration {
-	h, uh := DefaultReactionHours, DefaultUrgentReactionHours
-	if ok {
-		if cat.ReactionHours > 0 {
-			h = cat.ReactionHours
-		}
-		if cat.UrgentReactionHours > 0 {
-			uh = cat.UrgentReactionHours
-		}
-	}
-	if p == model.PriorityUrgent {
-		h = uh
-	}
-	return time.Duration(h) * time.Hour
+// Clock is what a region counts its deadlines with: its calendar and its terms.
+type Clock struct {
+	Cal   sla.Calendar
+	Terms model.Deadlines // with defaults filled in (model.Deadlines.Effective)
 }
 
-func resolutionDays(cat model.Category, ok bool) int {
-	if ok && cat.ResolutionWorkingDays > 0 {
-		return cat.ResolutionWorkingDays
+// Clock returns the deadline calendar and terms of a region.
+func (s *Service) Clock(ctx context.Context, regionID int64) (Clock, error) {
+	cal, err := s.Calendar(ctx, regionID)
+	if err != nil {
+		return Clock{}, err
 	}
-	return DefaultResolutionDays
+	refs, err := s.Refs(ctx)
+	if err != nil {
+		return Clock{}, err
+	}
+	for _, r := range refs.Regions {
+		if r.ID == regionID {
+			return ClockOf(r, cal), nil
+		}
+	}
+	return Clock{}, fmt.Errorf("workflow: %w: region %d", model.ErrNotFound, regionID)
+}
+
+// ClockOf returns the clock of region r counting with cal (CalendarOf(r)).
+func ClockOf(r model.Region, cal sla.Calendar) Clock {
+	return Clock{Cal: cal, Terms: r.Settings.Deadlines.Effective()}
+}
+
+// Policy returns the terms of an incident of category cat (ok false: no category yet): the category's own
+// reaction hours and resolution days where it sets them, else the region's.
+func (c Clock) Policy(cat model.Category, ok bool) sla.Policy {
+	t := c.Terms.Effective()
+	if ok {
+		if cat.ReactionHours > 0 {
+			t.ReactionHours = cat.ReactionHours
+		}
+		if cat.UrgentReactionHours > 0 {
+			t.UrgentReactionHours = cat.UrgentReactionHours
+		}
+		if cat.ResolutionWorkingDays > 0 {
+			t.ResolutionWorkingDays = cat.ResolutionWorkingDays
+		}
+	}
+	p := sla.DefaultPolicy()
+	p.Reaction, p.ReactionUrgent = time.Duration(t.ReactionHours)*time.Hour, time.Duration(t.UrgentReactionHours)*time.Hour
+	p.ResolutionDays, p.WarnAt = t.ResolutionWorkingDays, float64(t.WarnPercent)/100
+	p.ReceptionAnswerDays, p.ReceptionExtensionDays = t.ReceptionAnswerDays, t.ReceptionExtensionDays
+	return p
 }
 
 // ApplyClocks sets the deadlines an incident has in its current state: the reaction clock from its creation
 // until the first published answer, then the resolution clock (for an appeal to the internet reception no later
 // than its legal term, which it sets at creation), none once it is closed. A clock whose deadline
 // is unchanged keeps its pending warning and breach (so each is recorded once); a moved deadline re-arms both.
-func ApplyClocks(inc *model.Incident, cat model.Category, catOK bool, cal sla.Calendar, now time.Time) {
+// A change of the region's terms reaches a clock when it next starts, not one already running.
+func ApplyClocks(inc *model.Incident, cat model.Category, catOK bool, clk Clock, now time.Time) {
 	prevDue := inc.DueAt
+	cal, p := clk.Cal, clk.Policy(cat, catOK)
 	if inc.LegalDue == nil && inc.Source == model.ReceptionSource {
-		d := cal.AddDays(inc.CreatedAt, ReceptionAnswerDays)
+		// Registration is the incident's creation: the reception registers what it receives at once.
+		d := sla.ReceptionDue(inc.CreatedAt, inc.CreatedAt, cal, p).Answer
 		inc.LegalDue = &d
 	}
 	var start time.Time
@@ -173,12 +192,12 @@ func ApplyClocks(inc *model.Incident, cat model.Category, catOK bool, cal sla.Ca
 	case inc.Status == model.StatusRejected || inc.Status == model.StatusMerged || inc.Status == model.StatusResolved:
 		due = nil
 	case inc.FirstReactionAt == nil:
-		d := cal.Add(inc.CreatedAt, reactionDuration(cat, catOK, inc.Priority))
+		d := sla.ReactionDue(inc.CreatedAt, string(inc.Priority), cal, p)
 		inc.ReactionDue = &d
 		start, due = inc.CreatedAt, &d
 	default:
 		if inc.ResolutionDue == nil {
-			d := cal.AddWorkingDays(*inc.FirstReactionAt, resolutionDays(cat, catOK))
+			d := sla.ResolutionDue(*inc.FirstReactionAt, cal, p)
 			inc.ResolutionDue = &d
 		}
 		start, due = *inc.FirstReactionAt, inc.ResolutionDue
@@ -197,7 +216,7 @@ func ApplyClocks(inc *model.Incident, cat model.Category, catOK bool, cal sla.Ca
 	}
 	d := *due
 	total := cal.Between(start, d)
-	w := cal.Add(start, total*3/4)
+	w := cal.Add(start, time.Duration(float64(total)*p.WarnAt))
 	if total <= 0 {
 		w = d // a legal term already past when the clock starts: the warning and the breach are both due now
 	}
@@ -249,11 +268,12 @@ func (s *Service) Act(ctx context.Context, a model.Actor, id int64, act model.Ac
 			inc.ExecutorID = 0
 		case model.ActReopen:
 			inc.ResolvedAt = nil
-			d := func() time.Time {
-				cat, ok := refs.CategoryByID(inc.CategoryID)
-				cal, _ := s.Calendar(ctx, inc.RegionID)
-				return cal.AddWorkingDays(now, resolutionDays(cat, ok))
-			}()
+			clk, err := s.Clock(ctx, inc.RegionID)
+			if err != nil {
+				return err
+			}
+			cat, ok := refs.CategoryByID(inc.CategoryID)
+			d := sla.ResolutionDue(now, clk.Cal, clk.Policy(cat, ok))
 			inc.ResolutionDue = &d
 			if args.Reason != "" {
 				data["reason"] = args.Reason
@@ -269,12 +289,12 @@ func (s *Service) Act(ctx context.Context, a model.Actor, id int64, act model.Ac
 			data["from"], data["to"] = inc.Priority, args.Priority
 			inc.Priority = args.Priority
 		case model.ActExtend:
-			cal, err := s.Calendar(ctx, inc.RegionID)
+			clk, err := s.Clock(ctx, inc.RegionID)
 			if err != nil {
 				return err
 			}
 			// The extension counts from the last day of the term, as the term itself does.
-			d := cal.AddDays(inc.LegalDue.Add(-time.Nanosecond), ReceptionExtensionDays)
+			d := clk.Cal.AddDays(inc.LegalDue.Add(-time.Nanosecond), clk.Terms.ReceptionExtensionDays)
 			data["reason"], data["legal_due_from"], data["legal_due"] = args.Reason, inc.LegalDue.UTC(), d
 			inc.LegalDue, inc.LegalExtendedAt = &d, &now
 		case model.ActMerge:
@@ -308,12 +328,12 @@ func (s *Service) Act(ctx context.Context, a model.Actor, id int64, act model.Ac
 }
 
 func (s *Service) applyClocks(ctx context.Context, refs *store.Refs, inc *model.Incident, now time.Time) error {
-	cal, err := s.Calendar(ctx, inc.RegionID)
+	clk, err := s.Clock(ctx, inc.RegionID)
 	if err != nil {
 		return err
 	}
 	cat, ok := refs.CategoryByID(inc.CategoryID)
-	ApplyClocks(inc, cat, ok, cal, now)
+	ApplyClocks(inc, cat, ok, clk, now)
 	return nil
 }
 
