@@ -16,6 +16,7 @@ func allPages() []Page {
 	p = append(p, operatorPages...)
 	p = append(p, deskPages...)
 	p = append(p, dashboardPages...)
+	p = append(p, settingsPages...)
 	return p
 }
 
