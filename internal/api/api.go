@@ -68,6 +68,7 @@ var routes = []route{
 	{"GET", "/api/v1/templates/{id}/render", false, (*server).renderTemplate},
 	{"GET", "/api/v1/region", false, (*server).getRegion},
 	{"PUT", "/api/v1/region/settings", false, (*server).putRegionSettings},
+	{"PUT", "/api/v1/region/calendar", false, (*server).putRegionCalendar},
 	{"GET", "/api/v1/sources", false, (*server).listSources},
 	{"PUT", "/api/v1/sources/{code}", false, (*server).putSource},
 	{"GET", "/r/{token}", true, (*server).getRatingLink},

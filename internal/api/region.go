@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/workflow"
 )
 
 // MaxAutoApprove is the highest auto-approval threshold (grades are 0–100).
@@ -80,6 +81,38 @@ func (s *server) putRegionSettings(w http.ResponseWriter, r *http.Request) {
 	reg.Settings.AutoApprove = *req.AutoApprove
 	if req.Deadlines != nil {
 		reg.Settings.Deadlines = *req.Deadlines
+	}
+	if _, err := s.svc.Store().PutRegion(ctx, reg); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.svc.InvalidateRefs()
+	writeJSON(w, http.StatusOK, reg)
+}
+
+// putRegionCalendar serves PUT /api/v1/region/calendar (admins only): the body is the whole of the region's
+// working calendar (model.Calendar; a field left out takes its default), and the answer the region as it now is.
+// Deadlines already running keep their instants; the new calendar counts those that start from now on.
+func (s *server) putRegionCalendar(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if actorFrom(ctx).Role != model.RoleAdmin {
+		s.fail(w, r, forbidden("only an admin may change the region's calendar"))
+		return
+	}
+	var cal model.Calendar
+	if err := decodeBody(w, r, MaxBody, &cal); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	reg, err := s.region(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	reg.Calendar = cal
+	if err := workflow.CheckCalendar(reg); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	if _, err := s.svc.Store().PutRegion(ctx, reg); err != nil {
 		s.fail(w, r, err)

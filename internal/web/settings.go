@@ -3,16 +3,22 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
+	"unicode"
 
 	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/sla"
+	"github.com/otklik/otklik/internal/workflow"
 )
 
 // settingsPages are the region's settings, kept by its administrators.
 var settingsPages = []Page{
 	{Method: "GET", Path: "/settings", Roles: []model.Role{model.RoleAdmin}, Nav: "nav.settings", Handle: (*Server).settingsForm},
 	{Method: "POST", Path: "/settings", Roles: []model.Role{model.RoleAdmin}, MaxBody: 16 << 10, Handle: (*Server).saveSettings},
+	{Method: "POST", Path: "/settings/calendar", Roles: []model.Role{model.RoleAdmin}, MaxBody: 256 << 10, Handle: (*Server).saveCalendar},
 }
 
 // settingsField is one number of the settings form.
@@ -62,7 +68,45 @@ type settingsView struct {
 	Region  model.Region
 	Fields  []settingsInput
 	Invalid bool
-	Saved   bool
+	Saved   string // "settings" or "calendar" after a save
+
+	Cal         calendarForm
+	CalInvalid  bool
+	CalErrors   map[string]string // form field → message in the visitor's language
+	WeekdayKeys []string
+}
+
+// calendarForm is the calendar as the form shows it.
+type calendarForm struct {
+	Mode, Start, End, LunchStart, LunchEnd, Production string
+	Weekdays                                           map[string]bool
+	Holidays, WorkingDays, ShortDays                   string // one date per line
+}
+
+// weekdayKeys are the weekdays in the form's order (Monday first, as in Russia).
+var weekdayKeys = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
+// maxFormDates bounds each date list of the calendar form.
+const maxFormDates = 1000
+
+func calendarFormOf(c model.Calendar) calendarForm {
+	f := calendarForm{Mode: c.Mode, Start: c.Start, End: c.End, LunchStart: c.LunchStart, LunchEnd: c.LunchEnd,
+		Production: c.Production, Weekdays: map[string]bool{}, Holidays: strings.Join(c.Holidays, "\n"),
+		WorkingDays: strings.Join(c.WorkingDays, "\n"), ShortDays: strings.Join(c.ShortDays, "\n")}
+	if f.Mode == "" {
+		f.Mode = "calendar"
+	}
+	if f.Production == "" {
+		f.Production = "ru"
+	}
+	week := c.Weekdays
+	if len(week) == 0 {
+		week = weekdayKeys[:5]
+	}
+	for _, d := range week {
+		f.Weekdays[strings.ToLower(strings.TrimSpace(d))] = true
+	}
+	return f
 }
 
 // localise puts the fields' words in the visitor's language.
@@ -97,7 +141,7 @@ func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := settingsView{Region: reg, Saved: r.URL.Query().Get("saved") == "1"}
+	v := settingsView{Region: reg, Saved: r.URL.Query().Get("saved"), Cal: calendarFormOf(reg.Calendar), WeekdayKeys: weekdayKeys}
 	for _, f := range settingsFields {
 		in := settingsInput{settingsField: f}
 		if n := *f.dst(&reg.Settings); n != 0 || f.Default == 0 {
@@ -118,7 +162,7 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var set model.RegionSettings
-	v := settingsView{Region: reg}
+	v := settingsView{Region: reg, Cal: calendarFormOf(reg.Calendar), WeekdayKeys: weekdayKeys}
 	for _, f := range settingsFields {
 		in := settingsInput{settingsField: f, Value: strings.TrimSpace(r.PostFormValue(f.Name))}
 		switch n, err := strconv.Atoi(in.Value); {
@@ -164,5 +208,147 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	s.svc.InvalidateRefs()
 	s.log.Info("web: region settings changed", "user", userOf(r).Login, "auto_approve", set.AutoApprove, "deadlines", set.Deadlines)
-	http.Redirect(w, r, "/settings?saved=1", http.StatusSeeOther)
+	http.Redirect(w, r, "/settings?saved=settings", http.StatusSeeOther)
+}
+
+// saveCalendar stores the region's working calendar from the form, or shows the form again with what was typed
+// and each field's error. The time zone is the region's own and is not changed here.
+func (s *Server) saveCalendar(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	reg, _, err := s.region(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	lang := stateOf(r).lang
+	errs := map[string]string{}
+	bad := func(field, key string, args ...any) {
+		if _, ok := errs[field]; !ok {
+			errs[field] = s.msgs.text(lang, key, args...)
+		}
+	}
+	f := calendarForm{Mode: r.PostFormValue("mode"), Production: r.PostFormValue("production_calendar"), Weekdays: map[string]bool{},
+		Holidays: r.PostFormValue("holidays"), WorkingDays: r.PostFormValue("working_days"), ShortDays: r.PostFormValue("short_days")}
+	var cal model.Calendar
+	switch f.Mode {
+	case "calendar", "working":
+		cal.Mode = f.Mode
+	default:
+		bad("mode", "settings.err.mode")
+	}
+	switch f.Production {
+	case "ru", "none":
+		cal.Production = f.Production
+	default:
+		bad("production_calendar", "settings.err.production")
+	}
+	for _, t := range []struct {
+		name      string
+		form, dst *string
+	}{{"start", &f.Start, &cal.Start}, {"end", &f.End, &cal.End}, {"lunch_start", &f.LunchStart, &cal.LunchStart},
+		{"lunch_end", &f.LunchEnd, &cal.LunchEnd}} {
+		*t.form = strings.TrimSpace(r.PostFormValue(t.name))
+		if *t.form == "" {
+			continue
+		}
+		if _, err := sla.ParseClock(*t.form); err != nil {
+			bad(t.name, "settings.err.time")
+			continue
+		}
+		*t.dst = *t.form
+	}
+	for _, d := range r.PostForm["weekday"] {
+		if slices.Contains(weekdayKeys, d) {
+			f.Weekdays[d] = true
+		}
+	}
+	for _, d := range weekdayKeys {
+		if f.Weekdays[d] {
+			cal.Weekdays = append(cal.Weekdays, d)
+		}
+	}
+	if len(cal.Weekdays) == 0 {
+		bad("weekdays", "settings.err.weekdays")
+	}
+	for _, l := range []struct {
+		name string
+		text string
+		dst  *[]string
+	}{{"holidays", f.Holidays, &cal.Holidays}, {"working_days", f.WorkingDays, &cal.WorkingDays}, {"short_days", f.ShortDays, &cal.ShortDays}} {
+		dates, errKey, arg := parseFormDates(l.text)
+		if errKey != "" {
+			bad(l.name, errKey, arg)
+			continue
+		}
+		*l.dst = dates
+	}
+	if len(errs) == 0 {
+		next := reg
+		next.Calendar = cal
+		var fe *model.FieldError
+		if err := workflow.CheckCalendar(next); errors.As(err, &fe) {
+			field, _, _ := strings.Cut(fe.Field, "[")
+			switch field {
+			case "end":
+				bad("end", "settings.err.end")
+			case "lunch_start", "lunch_end":
+				bad("lunch_end", "settings.err.lunch")
+			case "working_days":
+				bad("working_days", "settings.err.both")
+			default:
+				bad(field, "settings.err.invalid")
+			}
+		} else if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if len(errs) > 0 {
+		v := settingsView{Region: reg, Cal: f, CalInvalid: true, CalErrors: errs, WeekdayKeys: weekdayKeys}
+		for _, sf := range settingsFields {
+			in := settingsInput{settingsField: sf}
+			if n := *sf.dst(&reg.Settings); n != 0 || sf.Default == 0 {
+				in.Value = strconv.Itoa(n)
+			}
+			v.Fields = append(v.Fields, in)
+		}
+		v.localise(s, r)
+		s.render(w, r, http.StatusUnprocessableEntity, "settings.html", "settings.title", v)
+		return
+	}
+	reg.Calendar = cal
+	if _, err := s.st.PutRegion(ctx, reg); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.svc.InvalidateRefs()
+	s.log.Info("web: region calendar changed", "user", userOf(r).Login, "mode", cal.Mode, "holidays", len(cal.Holidays))
+	http.Redirect(w, r, "/settings?saved=calendar", http.StatusSeeOther)
+}
+
+// parseFormDates reads dates separated by white space, commas or semicolons, each as 2026-12-31 or 31.12.2026,
+// and returns them as YYYY-MM-DD, sorted and without repeats; or the message key of the first problem and its
+// argument.
+func parseFormDates(text string) ([]string, string, any) {
+	parts := strings.FieldsFunc(text, func(r rune) bool { return unicode.IsSpace(r) || r == ',' || r == ';' })
+	if len(parts) > maxFormDates {
+		return nil, "settings.err.dates_many", maxFormDates
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range parts {
+		t, err := time.Parse(time.DateOnly, p)
+		if err != nil {
+			if t, err = time.Parse("02.01.2006", p); err != nil {
+				return nil, "settings.err.date", p
+			}
+		}
+		d := t.Format(time.DateOnly)
+		if !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	slices.Sort(out)
+	return out, "", nil
 }

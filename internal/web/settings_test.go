@@ -6,8 +6,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/sla"
 )
 
 // TestSettingsPage: an administrator reads and changes the region's auto-approval threshold and terms; bad
@@ -74,7 +76,7 @@ func TestSettingsPage(t *testing.T) {
 
 	res = b.submit("/settings", "/settings", url.Values{"auto_approve": {"70"}, "reaction_hours": {"12"}, "urgent_reaction_hours": {""},
 		"warn_percent": {"60"}, "reception_answer_days": {" 15 "}})
-	if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/settings?saved=1" {
+	if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/settings?saved=settings" {
 		t.Fatalf("save: %d %s\n%s", res.Status, res.Header.Get("Location"), res.Body)
 	}
 	want := model.RegionSettings{AutoApprove: 70, Deadlines: model.Deadlines{ReactionHours: 12, WarnPercent: 60, ReceptionAnswerDays: 15}}
@@ -86,7 +88,7 @@ func TestSettingsPage(t *testing.T) {
 	if err != nil || clk.Terms.ReactionHours != 12 || clk.Terms.UrgentReactionHours != model.DefaultUrgentReactionHours {
 		t.Fatalf("the workflow's terms: %+v, %v", clk.Terms, err)
 	}
-	res = b.get("/settings?saved=1")
+	res = b.get("/settings?saved=settings")
 	if !strings.Contains(res.Body, `id="settings-saved"`) || !strings.Contains(res.Body, `value="12"`) || !strings.Contains(res.Body, `value="70"`) {
 		t.Fatalf("after saving:\n%s", res.Body)
 	}
@@ -104,4 +106,71 @@ func mustRegion(t *testing.T, e *env) model.Region {
 		t.Fatalf("regions: %v", err)
 	}
 	return regs[0]
+}
+
+// TestSettingsCalendar: an administrator changes the working calendar; times, weekdays and dates are checked and
+// explained field by field with what was typed kept; dates may be written the Russian way and are stored sorted
+// as YYYY-MM-DD; the workflow counts with the new calendar at once.
+func TestSettingsCalendar(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	b := e.browser(t)
+	b.login("admin")
+	before := mustRegion(t, e).Calendar
+	valid := func() url.Values {
+		return url.Values{"mode": {"working"}, "start": {"08:30"}, "end": {"17:30"}, "lunch_start": {"12:30"}, "lunch_end": {"13:15"},
+			"weekday": {"mon", "tue", "wed", "thu", "fri", "sat"}, "production_calendar": {"ru"},
+			"holidays": {"31.12.2026\n2026-12-30, 30.12.2026"}, "working_days": {""}, "short_days": {"2026-12-29"}}
+	}
+	for _, c := range []struct {
+		name  string
+		edit  func(url.Values)
+		field string
+		text  string
+	}{
+		{"a bad time", func(f url.Values) { f.Set("start", "полдевятого") }, "start", "ЧЧ:ММ"},
+		{"the end before the start", func(f url.Values) { f.Set("end", "08:00") }, "end", "позже начала"},
+		{"a break outside the day", func(f url.Values) { f.Set("lunch_start", "19:00"); f.Set("lunch_end", "20:00") }, "lunch_end", "внутри рабочего дня"},
+		{"half a break", func(f url.Values) { f.Set("lunch_end", "") }, "lunch_end", "внутри рабочего дня"},
+		{"no weekday", func(f url.Values) { f.Del("weekday") }, "weekdays", "хотя бы один"},
+		{"a bad date", func(f url.Values) { f.Set("holidays", "2026-12-31\n32.12.2026") }, "holidays", "«32.12.2026» — не дата"},
+		{"a date both ways", func(f url.Values) { f.Set("working_days", "30.12.2026") }, "working_days", "и нерабочей, и рабочей"},
+		{"an unknown mode", func(f url.Values) { f.Set("mode", "shifts") }, "mode", "как считаются часы"},
+	} {
+		f := valid()
+		c.edit(f)
+		res := b.submit("/settings", "/settings/calendar", f)
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="`+c.field+`-error"`) || !strings.Contains(res.Body, c.text) {
+			t.Errorf("%s: %d\n%s", c.name, res.Status, res.Body)
+			continue
+		}
+		if v := f.Get("start"); v != "" && !strings.Contains(res.Body, `value="`+v+`"`) {
+			t.Errorf("%s: the typed start %q is not kept", c.name, v)
+		}
+	}
+	if got := mustRegion(t, e).Calendar; got.Mode != before.Mode || got.Start != before.Start || len(got.Holidays) != len(before.Holidays) {
+		t.Fatalf("a refused calendar was stored: %+v", got)
+	}
+
+	res := b.submit("/settings", "/settings/calendar", valid())
+	if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/settings?saved=calendar" {
+		t.Fatalf("save: %d\n%s", res.Status, res.Body)
+	}
+	got := mustRegion(t, e).Calendar
+	if got.Mode != "working" || got.Start != "08:30" || got.LunchEnd != "13:15" || strings.Join(got.Weekdays, " ") != "mon tue wed thu fri sat" ||
+		strings.Join(got.Holidays, " ") != "2026-12-30 2026-12-31" || len(got.WorkingDays) != 0 || strings.Join(got.ShortDays, " ") != "2026-12-29" {
+		t.Fatalf("stored %+v", got)
+	}
+	cal, err := e.svc.Calendar(ctx, mustRegion(t, e).ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cal.Mode != sla.WorkingHours || !cal.Weekdays.Has(time.Saturday) || cal.IsWorkingDay(sla.NewDate(2026, 12, 30)) {
+		t.Fatalf("the workflow's calendar: %+v", cal)
+	}
+	res = b.get("/settings?saved=calendar")
+	if !strings.Contains(res.Body, `id="calendar-saved"`) || !strings.Contains(res.Body, `value="08:30"`) ||
+		!strings.Contains(res.Body, `name="weekday" value="sat" checked`) || !strings.Contains(res.Body, "2026-12-30\n2026-12-31") {
+		t.Fatalf("after saving:\n%s", res.Body)
+	}
 }

@@ -122,6 +122,19 @@ func CalendarOf(r model.Region) (sla.Calendar, error) {
 	return cal, nil
 }
 
+// CheckCalendar reports what is wrong with a region's calendar as a *model.FieldError naming the field as the
+// calendar's JSON does ("start", "holidays[2]").
+func CheckCalendar(r model.Region) error {
+	if _, err := CalendarOf(r); err != nil {
+		var fe *sla.FieldError
+		if errors.As(err, &fe) {
+			return model.Invalid(fe.Field, fe.Message)
+		}
+		return err
+	}
+	return nil
+}
+
 // Clock is what a region counts its deadlines with: its calendar and its terms.
 type Clock struct {
 	Cal   sla.Calendar
