@@ -600,6 +600,12 @@ func (p *Pipeline) findMerges(ctx context.Context, msgs []model.Message, plans [
 		}
 		k := [2]int64{pl.category.ID, pl.territory.ID}
 		at := msgs[i].PostedAt
+		if msgs[i].Source == model.ReceptionSource {
+			// An appeal to the internet reception is registered on its own, with its own number, legal term and
+			// answer to its author (59-ФЗ); an operator may still merge it, and the survivor takes its term.
+			batchGroups[k] = append(batchGroups[k], opened{item: i, at: at, key: pl.addrKey, terms: pl.terms})
+			continue
+		}
 		best := 0.0
 		for _, c := range byGroup[k] {
 			if at.Sub(c.CreatedAt) > p.cfg.MergeWindow || c.CreatedAt.Sub(at) > p.cfg.MergeWindow {

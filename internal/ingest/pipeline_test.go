@@ -308,3 +308,41 @@ func TestStopWaitsForReaders(t *testing.T) {
 		t.Fatalf("%d messages stored", n)
 	}
 }
+
+// TestReceptionOpensItsOwn: an appeal to the internet reception is registered on its own — with its own number
+// and legal term — even when it is about an open incident's problem; a VK comment about the same problem still
+// joins the reception's incident.
+func TestReceptionOpensItsOwn(t *testing.T) {
+	an := realAnalyzer(t)
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := setup(t, st)
+		p := New(f.svc, an, Config{}, nil)
+		at := f.now.Add(-time.Hour)
+		text := "На Энергетике нет света и электричества третий час, когда включат? Примите меры"
+		first, err := p.Ingest(ctx, []model.Message{msg("1", "a1", text, "energy.power_outage", "25714000", at)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := msg("r1", "", "Энергетик, света нет уже три часа, когда включат электричество? Примите меры", "energy.power_outage", "25714000", at.Add(5*time.Minute))
+		rec.Source = model.ReceptionSource
+		later := msg("2", "a2", "Почему на Энергетике опять нет света и электричества? Примите меры", "energy.power_outage", "25714000", at.Add(9*time.Minute))
+		res, err := p.Ingest(ctx, []model.Message{rec, later})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res[0].IncidentID == first[0].IncidentID {
+			t.Fatalf("the reception appeal joined %s", first[0].Number)
+		}
+		got, err := st.Incident(ctx, res[0].IncidentID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.LegalDue == nil || got.MessageCount != 1 {
+			t.Fatalf("the reception appeal's incident: term %v, %d messages", got.LegalDue, got.MessageCount)
+		}
+		if res[1].IncidentID != first[0].IncidentID && res[1].IncidentID != res[0].IncidentID {
+			t.Errorf("the VK comment opened its own incident %s", res[1].Number)
+		}
+	})
+}

@@ -171,3 +171,64 @@ func TestDeadlinesValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeKeepsLegalTerm: merging an appeal to the internet reception into another incident gives the survivor
+// the appeal's legal term (the earliest of the two, extension included), which then caps its running deadline.
+func TestMergeKeepsLegalTerm(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := setup(t, st, "calendar")
+		// A VK incident answered now, with 7 working days to solve it; a reception appeal about it filed 28 days
+		// ago, whose term ends in two days.
+		vk := e.answerInterim(t, e.intakeFrom(t, "vk", "v1", e.now.AddDate(0, 0, -1)), e.ex)
+		rec := e.intakeFrom(t, model.ReceptionSource, "r1", e.now.AddDate(0, 0, -28))
+		if vk.LegalDue != nil || vk.ResolutionDue == nil || !vk.ResolutionDue.After(*rec.LegalDue) {
+			t.Fatalf("the VK incident: term %v, resolution %v; the reception's term %v", vk.LegalDue, vk.ResolutionDue, rec.LegalDue)
+		}
+		if _, err := e.svc.Act(ctx, e.op, rec.ID, model.ActMerge, model.ActionArgs{TargetID: vk.ID}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.Incident(ctx, vk.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.LegalDue == nil || !got.LegalDue.Equal(*rec.LegalDue) || got.LegalExtendedAt != nil {
+			t.Fatalf("the survivor's term %v (extended %v), want %v", got.LegalDue, got.LegalExtendedAt, rec.LegalDue)
+		}
+		if got.DueAt == nil || !got.DueAt.Equal(*got.LegalDue) {
+			t.Fatalf("the survivor's running deadline %v, want its legal term %v", got.DueAt, got.LegalDue)
+		}
+		// The survivor may have the term extended once, as the appeal could.
+		ext, err := e.svc.Act(ctx, e.op, vk.ID, model.ActExtend, model.ActionArgs{Reason: "Нужен выезд комиссии"})
+		if err != nil || ext.LegalDue == nil || !ext.LegalDue.After(*rec.LegalDue) || !ext.DueAt.Equal(*ext.ResolutionDue) {
+			t.Fatalf("extension through the survivor: %v (term %v, running %v)", err, ext.LegalDue, ext.DueAt)
+		}
+		// A reception appeal filed today ends its term before the extended one: the survivor takes that earlier
+		// term and stays extended (a second extension could pass the first appeal's extended term).
+		rec2 := e.intakeFrom(t, model.ReceptionSource, "r2", e.now)
+		if !rec2.LegalDue.Before(*ext.LegalDue) {
+			t.Fatalf("the test needs the new appeal's term %v before the extended %v", rec2.LegalDue, ext.LegalDue)
+		}
+		if _, err := e.svc.Act(ctx, e.op, rec2.ID, model.ActMerge, model.ActionArgs{TargetID: vk.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := st.Incident(ctx, vk.ID); !got.LegalDue.Equal(*rec2.LegalDue) || got.LegalExtendedAt == nil {
+			t.Fatalf("after merging a later appeal: term %v (want %v), extended %v", got.LegalDue, rec2.LegalDue, got.LegalExtendedAt)
+		}
+		if _, err := e.svc.Act(ctx, e.op, vk.ID, model.ActExtend, model.ActionArgs{Reason: "ещё"}); !errors.Is(err, model.ErrConflict) {
+			t.Fatalf("a second extension through the survivor: %v", err)
+		}
+		// And a merged appeal with a later term does not loosen it.
+		vk2 := e.intakeFrom(t, "vk", "v2", e.now)
+		rec3 := e.intakeFrom(t, model.ReceptionSource, "r3", e.now.AddDate(0, 0, -3))
+		rec4 := e.intakeFrom(t, model.ReceptionSource, "r4", e.now)
+		for _, id := range []int64{rec3.ID, rec4.ID} {
+			if _, err := e.svc.Act(ctx, e.op, id, model.ActMerge, model.ActionArgs{TargetID: vk2.ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, _ := st.Incident(ctx, vk2.ID); got.LegalDue == nil || !got.LegalDue.Equal(*rec3.LegalDue) || got.LegalExtendedAt != nil {
+			t.Fatalf("two appeals merged: term %v (want the earlier %v), extended %v", got.LegalDue, rec3.LegalDue, got.LegalExtendedAt)
+		}
+	})
+}

@@ -368,8 +368,20 @@ func (s *Service) merge(ctx context.Context, tx *store.Tx, refs *store.Refs, a m
 	target.MessageCount += moved
 	target.UpdatedAt = now
 	// The survivor answers for the earliest resident: the earlier creation keeps the stricter reaction clock.
+	reclock := false
 	if inc.CreatedAt.Before(target.CreatedAt) && target.FirstReactionAt == nil {
-		target.CreatedAt = inc.CreatedAt
+		target.CreatedAt, reclock = inc.CreatedAt, true
+	}
+	// It also answers within the earliest legal term of the reception appeals merged into it. Once any of them has
+	// been extended the survivor counts as extended: a further extension could carry it past that appeal's
+	// extended term, which the law does not allow.
+	if inc.LegalDue != nil && (target.LegalDue == nil || inc.LegalDue.Before(*target.LegalDue)) {
+		target.LegalDue, reclock = inc.LegalDue, true
+	}
+	if target.LegalExtendedAt == nil && inc.LegalExtendedAt != nil {
+		target.LegalExtendedAt = inc.LegalExtendedAt
+	}
+	if reclock {
 		if err := s.applyClocks(ctx, refs, &target, now); err != nil {
 			return err
 		}
