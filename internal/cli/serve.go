@@ -17,6 +17,7 @@ import (
 	"github.com/otklik/otklik/internal/hooks"
 	"github.com/otklik/otklik/internal/ingest"
 	nlpmodel "github.com/otklik/otklik/internal/nlp/model"
+	"github.com/otklik/otklik/internal/open311"
 	"github.com/otklik/otklik/internal/store"
 	"github.com/otklik/otklik/internal/web"
 	"github.com/otklik/otklik/internal/workflow"
@@ -134,6 +135,7 @@ Example:
 	for _, p := range []string{"/api/", "/healthz", "/r/"} {
 		mux.Handle(p, apiH)
 	}
+	mux.Handle(open311.Prefix, open311.New(svc, pipe, log))
 	webUI := web.New(svc, pipe, web.Options{Logger: log, Secure: *secure, UploadDir: *uploadDir, SecretKey: []byte(*secretKey)})
 	mux.Handle("/", webUI)
 

@@ -477,6 +477,13 @@ func (p *Pipeline) understand(m model.Message, refs *store.Refs) plan {
 				pl.territory, pl.terOK = t, true
 			}
 		}
+		if !pl.terOK && m.Address != "" {
+			// The source's address field (an Open311 request's address_string, an import's column) names the
+			// place when the text does not.
+			if at := p.an.Analyze(m.Address); at.TerritoryID != "" && at.TerritoryP >= p.cfg.TerritoryP {
+				pl.territory, pl.terOK = refs.TerritoryByOKTMO(at.TerritoryID)
+			}
+		}
 		if pl.address == "" {
 			pl.address = an.Address
 		}
@@ -600,9 +607,10 @@ func (p *Pipeline) findMerges(ctx context.Context, msgs []model.Message, plans [
 		}
 		k := [2]int64{pl.category.ID, pl.territory.ID}
 		at := msgs[i].PostedAt
-		if msgs[i].Source == model.ReceptionSource {
+		if model.OwnIncident(msgs[i].Source) {
 			// An appeal to the internet reception is registered on its own, with its own number, legal term and
-			// answer to its author (59-ФЗ); an operator may still merge it, and the survivor takes its term.
+			// answer to its author (59-ФЗ), and an Open311 request keeps the id its author tracks; an operator
+			// may still merge either (the survivor takes a reception appeal's term).
 			batchGroups[k] = append(batchGroups[k], opened{item: i, at: at, key: pl.addrKey, terms: pl.terms})
 			continue
 		}

@@ -346,3 +346,29 @@ func TestReceptionOpensItsOwn(t *testing.T) {
 		}
 	})
 }
+
+// TestTerritoryFromAddressField: a message whose text names no place takes its territory from its address field.
+func TestTerritoryFromAddressField(t *testing.T) {
+	an := realAnalyzer(t)
+	st := storetest.OpenSQLite(t)
+	ctx := context.Background()
+	f := setup(t, st)
+	p := New(f.svc, an, Config{}, nil)
+	m := msg("o1", "a1", "Не горит фонарь во дворе, темно и опасно ходить вечером", "", "", f.now)
+	m.Source, m.Address = model.Open311Source, "г. Братск, ул. Мира, 12"
+	res, err := p.Ingest(ctx, []model.Message{m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inc, err := st.Incident(ctx, res[0].IncidentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs, err := f.svc.Refs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ter, ok := refs.TerritoryByID(inc.TerritoryID); !ok || ter.OKTMO != "25714000" {
+		t.Fatalf("territory %d (%+v), want Bratsk", inc.TerritoryID, ter)
+	}
+}

@@ -317,6 +317,14 @@ type Message struct {
 // appeals (59-ФЗ), which have a legal term beside the centre's own deadlines.
 const ReceptionSource = "reception"
 
+// Open311Source is the source code of service requests posted through the Open311 GeoReport v2 API.
+const Open311Source = "open311"
+
+// OwnIncident reports whether a message of the source always opens its own incident instead of joining an open
+// one: an appeal to the internet reception is registered on its own under 59-ФЗ, and an Open311 request is
+// tracked by its author under the id it was given. An operator may still merge either.
+func OwnIncident(source string) bool { return source == ReceptionSource || source == Open311Source }
+
 // Incident is one problem of one resident or a group.
 type Incident struct {
 	ID              int64      `json:"id"`

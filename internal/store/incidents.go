@@ -101,6 +101,7 @@ type IncidentFilter struct {
 	TopicIDs    []int64 // topics: an incident of any of their subtopics matches (ORed with CategoryIDs)
 	TerritoryID int64
 	ExecutorID  int64
+	Source      string // the source the incident came from ("open311"); empty: any
 	Overdue     bool
 	From, To    time.Time // created_at in [From, To)
 	Query       string    // words, all of which must occur (after stemming)
@@ -234,6 +235,9 @@ func (s *Store) ListIncidents(ctx context.Context, f IncidentFilter) (IncidentPa
 	}
 	if f.ExecutorID != 0 {
 		add("i.executor_id = ?", f.ExecutorID)
+	}
+	if f.Source != "" {
+		add("i.source = ?", f.Source)
 	}
 	if f.Overdue {
 		if s.d.name == "sqlite" && f.Sort != SortDue {
@@ -555,6 +559,24 @@ func scanAnswer(sc interface{ Scan(...any) error }) (model.Answer, error) {
 // Answers returns the answers of an incident, oldest first.
 func (s *Store) Answers(ctx context.Context, incidentID int64) ([]model.Answer, error) {
 	return s.answers(ctx, `incident_id = ? ORDER BY id`, incidentID)
+}
+
+// LatestPublishedAnswers returns each incident's most recently published answer, in one query; incidents without
+// one are absent from the map.
+func (s *Store) LatestPublishedAnswers(ctx context.Context, incidentIDs []int64) (map[int64]model.Answer, error) {
+	out := make(map[int64]model.Answer, len(incidentIDs))
+	if len(incidentIDs) == 0 {
+		return out, nil
+	}
+	list, err := s.answers(ctx, `incident_id IN (`+marks(len(incidentIDs))+`) AND state = ? ORDER BY incident_id, published_at, id`,
+		append(toAny(incidentIDs), string(model.AnswerPublished))...)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range list {
+		out[a.IncidentID] = a // the last of each incident is its latest
+	}
+	return out, nil
 }
 
 // AnswersInState lists answers in one state ordered by their incident's running deadline (the moderation queue);

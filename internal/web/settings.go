@@ -73,8 +73,16 @@ type settingsView struct {
 	Cal         calendarForm
 	CalInvalid  bool
 	CalErrors   map[string]string // form field → message in the visitor's language
-	WeekdayKeys []string
+	Weekdays []weekdayOption
 }
+
+// weekdayOption is a weekday's checkbox: its code and its label's message key.
+type weekdayOption struct{ Code, Label string }
+
+// weekdayOptions are the weekdays in the form's order (Monday first, as in Russia).
+var weekdayOptions = []weekdayOption{{"mon", "settings.weekday.mon"}, {"tue", "settings.weekday.tue"},
+	{"wed", "settings.weekday.wed"}, {"thu", "settings.weekday.thu"}, {"fri", "settings.weekday.fri"},
+	{"sat", "settings.weekday.sat"}, {"sun", "settings.weekday.sun"}}
 
 // calendarForm is the calendar as the form shows it.
 type calendarForm struct {
@@ -83,8 +91,6 @@ type calendarForm struct {
 	Holidays, WorkingDays, ShortDays                   string // one date per line
 }
 
-// weekdayKeys are the weekdays in the form's order (Monday first, as in Russia).
-var weekdayKeys = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 
 // maxFormDates bounds each date list of the calendar form.
 const maxFormDates = 1000
@@ -99,12 +105,13 @@ func calendarFormOf(c model.Calendar) calendarForm {
 	if f.Production == "" {
 		f.Production = "ru"
 	}
-	week := c.Weekdays
-	if len(week) == 0 {
-		week = weekdayKeys[:5]
-	}
-	for _, d := range week {
+	for _, d := range c.Weekdays {
 		f.Weekdays[strings.ToLower(strings.TrimSpace(d))] = true
+	}
+	if len(c.Weekdays) == 0 {
+		for _, d := range weekdayOptions[:5] { // Monday to Friday, the calendar's default
+			f.Weekdays[d.Code] = true
+		}
 	}
 	return f
 }
@@ -141,7 +148,7 @@ func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := settingsView{Region: reg, Saved: r.URL.Query().Get("saved"), Cal: calendarFormOf(reg.Calendar), WeekdayKeys: weekdayKeys}
+	v := settingsView{Region: reg, Saved: r.URL.Query().Get("saved"), Cal: calendarFormOf(reg.Calendar), Weekdays: weekdayOptions}
 	for _, f := range settingsFields {
 		in := settingsInput{settingsField: f}
 		if n := *f.dst(&reg.Settings); n != 0 || f.Default == 0 {
@@ -162,7 +169,7 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var set model.RegionSettings
-	v := settingsView{Region: reg, Cal: calendarFormOf(reg.Calendar), WeekdayKeys: weekdayKeys}
+	v := settingsView{Region: reg, Cal: calendarFormOf(reg.Calendar), Weekdays: weekdayOptions}
 	for _, f := range settingsFields {
 		in := settingsInput{settingsField: f, Value: strings.TrimSpace(r.PostFormValue(f.Name))}
 		switch n, err := strconv.Atoi(in.Value); {
@@ -258,13 +265,11 @@ func (s *Server) saveCalendar(w http.ResponseWriter, r *http.Request) {
 		*t.dst = *t.form
 	}
 	for _, d := range r.PostForm["weekday"] {
-		if slices.Contains(weekdayKeys, d) {
-			f.Weekdays[d] = true
-		}
+		f.Weekdays[d] = true
 	}
-	for _, d := range weekdayKeys {
-		if f.Weekdays[d] {
-			cal.Weekdays = append(cal.Weekdays, d)
+	for _, d := range weekdayOptions {
+		if f.Weekdays[d.Code] {
+			cal.Weekdays = append(cal.Weekdays, d.Code)
 		}
 	}
 	if len(cal.Weekdays) == 0 {
@@ -304,7 +309,7 @@ func (s *Server) saveCalendar(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(errs) > 0 {
-		v := settingsView{Region: reg, Cal: f, CalInvalid: true, CalErrors: errs, WeekdayKeys: weekdayKeys}
+		v := settingsView{Region: reg, Cal: f, CalInvalid: true, CalErrors: errs, Weekdays: weekdayOptions}
 		for _, sf := range settingsFields {
 			in := settingsInput{settingsField: sf}
 			if n := *sf.dst(&reg.Settings); n != 0 || sf.Default == 0 {
