@@ -70,10 +70,10 @@ type settingsView struct {
 	Invalid bool
 	Saved   string // "settings" or "calendar" after a save
 
-	Cal         calendarForm
-	CalInvalid  bool
-	CalErrors   map[string]string // form field → message in the visitor's language
-	Weekdays []weekdayOption
+	Cal        calendarForm
+	CalInvalid bool
+	CalErrors  map[string]string // form field → message in the visitor's language
+	Weekdays   []weekdayOption
 }
 
 // weekdayOption is a weekday's checkbox: its code and its label's message key.
@@ -90,7 +90,6 @@ type calendarForm struct {
 	Weekdays                                           map[string]bool
 	Holidays, WorkingDays, ShortDays                   string // one date per line
 }
-
 
 // maxFormDates bounds each date list of the calendar form.
 const maxFormDates = 1000
