@@ -1,8 +1,10 @@
 package web
 
 import (
+	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -51,6 +53,28 @@ func FuzzReceptionFields(f *testing.F) {
 			}
 			if digits < 10 || digits > 15 {
 				t.Fatalf("validPhone(%q) with %d digits", s, digits)
+			}
+		}
+	})
+}
+
+// FuzzParseFormDates: no text makes the settings form's date lists panic; what it accepts are valid dates,
+// sorted, without repeats, at most maxFormDates.
+func FuzzParseFormDates(f *testing.F) {
+	f.Add("31.12.2026\n2026-12-30, 30.12.2026")
+	f.Add("2026-02-30;32.01.2026")
+	f.Add("\u00a0\u2028,,;;")
+	f.Fuzz(func(t *testing.T, text string) {
+		dates, key, _ := parseFormDates(text)
+		if key != "" {
+			return
+		}
+		if len(dates) > maxFormDates || !slices.IsSorted(dates) || len(slices.Compact(slices.Clone(dates))) != len(dates) {
+			t.Fatalf("dates %q from %q", dates, text)
+		}
+		for _, d := range dates {
+			if _, err := time.Parse(time.DateOnly, d); err != nil {
+				t.Fatalf("%q from %q: %v", d, text, err)
 			}
 		}
 	})
