@@ -34,7 +34,7 @@ type env struct {
 	now time.Time
 }
 
-func newEnv(t *testing.T, st *store.Store) *env {
+func newEnv(t testing.TB, st *store.Store) *env {
 	t.Helper()
 	ctx := context.Background()
 	e := &env{st: st, tok: map[string]string{}, now: time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC)}
@@ -322,6 +322,7 @@ func TestRequests(t *testing.T) {
 			{"?status=closed", 0},
 			{"?status=open,closed", 2},
 			{"?service_request_id=" + first.Number + ",38-2026-999999", 1},
+			{"?service_request_id=" + first.Number + "," + first.Number + "," + second.Number, 2},
 			{"?start_date=" + url.QueryEscape(e.now.Add(-30*time.Minute).Format(time.RFC3339)), 1},
 			{"?end_date=" + url.QueryEscape(e.now.Add(-30*time.Minute).Format(time.RFC3339)), 1},
 		} {

@@ -75,6 +75,9 @@ func randomID() string {
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
 }
 
+// storePage is the largest page store.ListIncidents returns.
+const storePage = 500
+
 // openStatuses and closedStatuses are Otklik's statuses behind Open311's two.
 var (
 	openStatuses   = []model.Status{model.StatusNew, model.StatusAssigned, model.StatusInWork, model.StatusInterim}
@@ -104,24 +107,22 @@ func (h *Handler) listRequests(w http.ResponseWriter, r *http.Request, f format)
 			writeError(w, f, http.StatusBadRequest, fmt.Sprintf("service_request_id: at most %d ids", MaxResults))
 			return
 		}
+		found, err := h.svc.Store().IncidentsByNumbers(ctx, ids, now)
+		if err != nil {
+			h.fail(w, r, f, err)
+			return
+		}
 		var incs []model.Incident
 		for _, id := range ids {
-			inc, err := h.svc.Store().IncidentByNumber(ctx, id)
-			if errors.Is(err, model.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				h.fail(w, r, f, err)
-				return
-			}
-			if visible(a, signed, inc) {
+			if inc, ok := found[id]; ok && visible(a, signed, inc) {
 				incs = append(incs, inc)
+				delete(found, id) // an id named twice is listed once
 			}
 		}
 		h.writeRequests(w, r, f, refs, incs, now)
 		return
 	}
-	filter := store.IncidentFilter{Sort: store.SortCreated, Limit: MaxResults, Now: now}
+	filter := store.IncidentFilter{Sort: store.SortCreated, Now: now}
 	if !signed {
 		filter.Source = model.Open311Source
 	} else if a.Role == model.RoleExecutor {
@@ -180,16 +181,25 @@ func (h *Handler) listRequests(w http.ResponseWriter, r *http.Request, f format)
 		return
 	}
 	filter.From, filter.To = from, to.Add(time.Millisecond) // end_date is inclusive
-	page, err := h.svc.Store().ListIncidents(ctx, filter)
-	if err != nil {
-		h.fail(w, r, f, err)
-		return
-	}
+	// The store's pages hold at most storePage incidents: follow them to MaxResults.
 	var incs []model.Incident
-	for _, inc := range page.Items {
-		if visible(a, signed, inc) {
-			incs = append(incs, inc)
+	for read := 0; read < MaxResults; {
+		filter.Limit = min(storePage, MaxResults-read)
+		page, err := h.svc.Store().ListIncidents(ctx, filter)
+		if err != nil {
+			h.fail(w, r, f, err)
+			return
 		}
+		read += len(page.Items)
+		for _, inc := range page.Items {
+			if visible(a, signed, inc) {
+				incs = append(incs, inc)
+			}
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		filter.Cursor = page.NextCursor
 	}
 	h.writeRequests(w, r, f, refs, incs, now)
 }

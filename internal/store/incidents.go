@@ -735,6 +735,32 @@ func (s *Store) ConfirmedCategories(ctx context.Context) ([]LabelledText, error)
 	return out, rows.Err()
 }
 
+// IncidentsByNumbers returns the incidents with the given numbers (those that exist), in one query, keyed by
+// number, with Overdue computed at now.
+func (s *Store) IncidentsByNumbers(ctx context.Context, numbers []string, now time.Time) (map[string]model.Incident, error) {
+	out := make(map[string]model.Incident, len(numbers))
+	if len(numbers) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(numbers))
+	for i, n := range numbers {
+		args[i] = n
+	}
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(incidentSelect+` WHERE i.number IN (`+marks(len(numbers))+`)`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: incidents by numbers: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		inc, err := scanIncident(rows, now)
+		if err != nil {
+			return nil, fmt.Errorf("store: scan incident: %w", err)
+		}
+		out[inc.Number] = inc
+	}
+	return out, rows.Err()
+}
+
 // IncidentsByIDs returns the incidents with the given ids (those that exist), in one query, with Overdue
 // computed at now.
 func (s *Store) IncidentsByIDs(ctx context.Context, ids []int64, now time.Time) (map[int64]model.Incident, error) {
