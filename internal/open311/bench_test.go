@@ -3,8 +3,8 @@ package open311_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"strings"
@@ -68,7 +68,6 @@ func BenchmarkRequests(b *testing.B) {
 	}
 }
 
-
 // fill stores n generated incidents over the 60 days before now, one in a hundred from Open311.
 func fill(b *testing.B, e *env, n int) {
 	b.Helper()
@@ -105,4 +104,3 @@ func fill(b *testing.B, e *env, n int) {
 		}
 	}
 }
-
