@@ -87,7 +87,11 @@ Example:
 	}
 	defer st.Close()
 	log.Info("database ready", "dialect", st.Dialect())
-	svc := workflow.New(st, workflow.WithLogger(log))
+	wopts := []workflow.Option{workflow.WithLogger(log)}
+	if out.smtpAddr != "" {
+		wopts = append(wopts, workflow.WithResidentMail())
+	}
+	svc := workflow.New(st, wopts...)
 
 	var seeded *seed.Report
 	if *withDemo {

@@ -2,13 +2,18 @@ package workflow_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/otklik/otklik/internal/model"
+	"github.com/otklik/otklik/internal/outbox"
 	"github.com/otklik/otklik/internal/store"
 	"github.com/otklik/otklik/internal/store/storetest"
+	"github.com/otklik/otklik/internal/workflow"
 )
 
 // TestReceptionLegalTerm: an appeal to the internet reception gets the 59-ФЗ term (30 days, counted as the law
@@ -231,4 +236,91 @@ func TestMergeKeepsLegalTerm(t *testing.T) {
 			t.Fatalf("two appeals merged: term %v (want the earlier %v), extended %v", got.LegalDue, rec3.LegalDue, got.LegalExtendedAt)
 		}
 	})
+}
+
+// TestResidentMail: with resident mail on, the authors of reception appeals who gave an e-mail address get each
+// published answer and the extension of the term by e-mail (one notify job per address and occasion); residents
+// of other sources and appeals without an address get none, and without the option nobody does.
+func TestResidentMail(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := setup(t, st, "calendar")
+		e.svc = workflow.New(st, workflow.WithClock(func() time.Time { return e.now }), workflow.WithResidentMail())
+		intake := func(source, id, email string) model.Incident {
+			t.Helper()
+			raw, _ := json.Marshal(map[string]any{"name": "Анна Петрова", "email": email, "consent": true})
+			res, err := e.svc.Intake(ctx, []model.Message{{Source: source, ExternalID: id, Text: "Нет отопления", Raw: raw,
+				Category: "zhkh.heating", Territory: "25701000", PostedAt: e.now}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			inc, err := st.Incident(ctx, res[0].IncidentID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return inc
+		}
+		rec := intake(model.ReceptionSource, "r1", "Anna@Example.org")
+		// A second appeal from the same address merged in, and one without an address: still one letter.
+		for i, mail := range []string{"anna@example.org", ""} {
+			other := intake(model.ReceptionSource, fmt.Sprintf("r%d", i+2), mail)
+			if _, err := e.svc.Act(ctx, e.op, other.ID, model.ActMerge, model.ActionArgs{TargetID: rec.ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rec = e.answerInterim(t, rec, e.ex)
+		answers, err := st.Answers(ctx, rec.ID)
+		if err != nil || len(answers) != 1 {
+			t.Fatalf("answers %v, %v", answers, err)
+		}
+		job, err := st.JobByKey(ctx, fmt.Sprintf("resident:answer:%d:anna@example.org", answers[0].ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p outbox.NotifyPayload
+		if err := json.Unmarshal(job.Payload, &p); err != nil {
+			t.Fatal(err)
+		}
+		if job.Kind != outbox.KindNotify || p.Channel != store.ChannelEmail || p.Address != "Anna@Example.org" || p.Name != "Анна Петрова" ||
+			!strings.Contains(p.Subject, rec.Number) || !strings.Contains(p.Text, "Здравствуйте, Анна Петрова!") ||
+			!strings.Contains(p.Text, answers[0].Text) || !strings.Contains(p.Text, "промежуточный ответ") || !strings.Contains(p.Text, "Отвечает: УК.") {
+			t.Fatalf("the answer's letter: %s %+v", job.Kind, p)
+		}
+		if _, err := e.svc.Act(ctx, e.op, rec.ID, model.ActExtend, model.ActionArgs{Reason: "Нужна экспертиза теплосети"}); err != nil {
+			t.Fatal(err)
+		}
+		job, err = st.JobByKey(ctx, fmt.Sprintf("resident:extend:%d:anna@example.org", rec.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(job.Payload, &p); err != nil {
+			t.Fatal(err)
+		}
+		// 2 November + 30 days = 2 December, + 30 = 1 January, a holiday: the term's last day is 11 January 2027.
+		if !strings.Contains(p.Subject, "продлён") || !strings.Contains(p.Text, "продлён до 11.01.2027 включительно") ||
+			!strings.Contains(p.Text, "Нужна экспертиза теплосети") {
+			t.Fatalf("the extension's letter: %+v", p)
+		}
+		if n := countJobs(t, st, "resident:"); n != 2 {
+			t.Fatalf("%d letters to residents, want 2", n)
+		}
+
+		// A VK resident, and a service without the option, send no letters.
+		e.answerInterim(t, intake("vk", "v1", "vk@example.org"), e.ex)
+		quiet := workflow.New(st, workflow.WithClock(func() time.Time { return e.now }))
+		e.svc = quiet
+		e.answerInterim(t, intake(model.ReceptionSource, "r9", "boris@example.org"), e.ex)
+		if n := countJobs(t, st, "resident:"); n != 2 {
+			t.Fatalf("%d letters to residents, want still 2", n)
+		}
+	})
+}
+
+func countJobs(t *testing.T, st *store.Store, prefix string) int {
+	t.Helper()
+	var n int
+	if err := st.DB().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM outbox_jobs WHERE job_key LIKE '`+prefix+`%'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -37,6 +37,8 @@ type Service struct {
 
 	historyWindow time.Duration
 	history       atomic.Pointer[routeHistory] // nil until RefreshRoutingHistory
+
+	residentMail bool // WithResidentMail
 }
 
 // Option configures a Service.
@@ -310,6 +312,9 @@ func (s *Service) Act(ctx context.Context, a model.Actor, id int64, act model.Ac
 			d := clk.Cal.AddDays(inc.LegalDue.Add(-time.Nanosecond), clk.Terms.ReceptionExtensionDays)
 			data["reason"], data["legal_due_from"], data["legal_due"] = args.Reason, inc.LegalDue.UTC(), d
 			inc.LegalDue, inc.LegalExtendedAt = &d, &now
+			if err := s.mailExtension(ctx, tx, inc, args.Reason, now); err != nil {
+				return err
+			}
 		case model.ActMerge:
 			if err := s.merge(ctx, tx, refs, a, &inc, args.TargetID, now); err != nil {
 				return err
@@ -601,6 +606,9 @@ func (s *Service) AnswerAct(ctx context.Context, a model.Actor, answerID int64, 
 				if err := tx.AddEvent(ctx, event(a, inc.ID, ans.ID, string(model.PublishEffect(ans.Kind)), string(incFrom), string(incTo), nil, now)); err != nil {
 					return err
 				}
+			}
+			if err := s.mailAnswer(ctx, tx, refs, inc, ans, now); err != nil {
+				return err
 			}
 		}
 		ans.State, ans.UpdatedAt = to, now
