@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -114,6 +115,32 @@ func TestUsersAndTokens(t *testing.T) {
 	u, err := st.UserByToken(context.Background(), auth.HashToken(tok))
 	if err != nil || u.Login != "uk" || u.ExecutorID == 0 {
 		t.Fatalf("token resolves to %+v, %v", u, err)
+	}
+	// Listed (never the token itself) and revoked by id.
+	code, out, _ = runCLI(t, db, "token", "list")
+	if code != 0 || !strings.Contains(out, "ID") || !strings.Contains(out, "uk") || !strings.Contains(out, "executor") || strings.Contains(out, tok) {
+		t.Fatalf("token list: %d %q", code, out)
+	}
+	list, err := st.Tokens(context.Background())
+	if err != nil || len(list) != 1 {
+		t.Fatalf("tokens %+v, %v", list, err)
+	}
+	for _, s := range []struct {
+		args    []string
+		code    int
+		wantErr string
+	}{
+		{[]string{"token", "revoke"}, 1, "--id: required"},
+		{[]string{"token", "revoke", "--id", "999"}, 1, "not found"},
+		{[]string{"token", "revoke", "--id", fmt.Sprint(list[0].ID)}, 0, ""},
+	} {
+		code, _, errOut := runCLI(t, db, s.args...)
+		if code != s.code || !strings.Contains(errOut, s.wantErr) {
+			t.Errorf("%v: exit %d, err %q", s.args, code, errOut)
+		}
+	}
+	if _, err := st.UserByToken(context.Background(), auth.HashToken(tok)); !errors.Is(err, model.ErrNotFound) {
+		t.Fatalf("a revoked token still resolves: %v", err)
 	}
 }
 

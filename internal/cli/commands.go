@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 	"text/tabwriter"
+	"time"
 
 	"github.com/otklik/otklik/internal/auth"
 	"github.com/otklik/otklik/internal/model"
@@ -40,6 +41,8 @@ func commands() []Command {
 		}},
 		{Name: "token", Summary: "manage API tokens", Sub: []Command{
 			{Name: "create", Summary: "mint an API token for a user and print it", Run: runTokenCreate},
+			{Name: "list", Summary: "list API tokens (id, user, role, label, created)", Run: runTokenList},
+			{Name: "revoke", Summary: "revoke an API token by its id", Run: runTokenRevoke},
 		}},
 		{Name: "version", Summary: "print the version", Run: runVersion},
 		{Name: "analyze", Summary: "print what Otklik understands of messages (kind, topic, territory, address, priority)", Run: wrap(analyze.AnalyzeCommand)},
@@ -315,5 +318,51 @@ Example:
 		return err
 	}
 	fmt.Fprintln(io.Out, tok)
+	return nil
+}
+
+func runTokenList(ctx context.Context, args []string, io IO) error {
+	fs := newFlags(io, "token list", "token list", `List the API tokens, newest first: id, user, role, label and when each was created.
+The tokens themselves are not stored and cannot be shown; revoke one by its id with token revoke.`)
+	db := dbFlag(fs, io)
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	list, err := st.Tokens(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tUSER\tROLE\tLABEL\tCREATED")
+	for _, t := range list {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Login, t.Role, t.Name, t.CreatedAt.UTC().Format(time.RFC3339))
+	}
+	return tw.Flush()
+}
+
+func runTokenRevoke(ctx context.Context, args []string, io IO) error {
+	fs := newFlags(io, "token revoke", "token revoke --id N", `Revoke an API token by the id token list shows: requests bearing it are refused from now on.`)
+	db := dbFlag(fs, io)
+	id := fs.Int64("id", 0, "id of the token (required; see token list)")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if *id <= 0 {
+		return fmt.Errorf("--id: required: a token id from token list")
+	}
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.RevokeToken(ctx, *id); err != nil {
+		return fmt.Errorf("--id: %w", err)
+	}
+	fmt.Fprintf(io.Out, "token %d revoked\n", *id)
 	return nil
 }

@@ -120,6 +120,49 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, tokenHash, name s
 	return nil
 }
 
+// TokenInfo describes a stored API token (never the token itself: only its hash is kept).
+type TokenInfo struct {
+	ID        int64     `json:"id"`
+	UserID    int64     `json:"user_id"`
+	Login     string    `json:"login"`
+	Role      string    `json:"role"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Tokens lists the API tokens, newest first, with their users' logins and roles.
+func (s *Store) Tokens(ctx context.Context) ([]TokenInfo, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT t.id, t.user_id, u.login, u.role, t.name, t.created_at
+		FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("store: list tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []TokenInfo
+	for rows.Next() {
+		var t TokenInfo
+		var created int64
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Login, &t.Role, &t.Name, &created); err != nil {
+			return nil, fmt.Errorf("store: scan token: %w", err)
+		}
+		t.CreatedAt = fromMS(created)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken deletes an API token: requests bearing it are refused from now on.
+func (s *Store) RevokeToken(ctx context.Context, id int64) error {
+	res, err := s.db.ExecContext(ctx, s.d.rebind(`DELETE FROM api_tokens WHERE id = ?`), id)
+	if err != nil {
+		return fmt.Errorf("store: revoke token %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("token", id)
+	}
+	return nil
+}
+
 // UserByToken returns the enabled user owning the token with this hash.
 func (s *Store) UserByToken(ctx context.Context, tokenHash string) (model.User, error) {
 	u, err := scanUser(s.db.QueryRowContext(ctx, s.d.rebind(`SELECT u.id, u.login, u.name, u.role, u.executor_id, u.territory_id, u.disabled, u.created_at

@@ -52,4 +52,14 @@ func TestBrowserSettings(t *testing.T) {
 	if c := regs[0].Calendar; c.Mode != "working" || len(c.Weekdays) != 6 || len(c.Holidays) != 1 || c.Holidays[0] != "2026-12-30" {
 		t.Fatalf("stored calendar %+v", c)
 	}
+
+	// An API key for an integrator, shown once.
+	b.choose("#token-user", "operator")
+	b.fill("#token-label", "Приложение «Мой город»")
+	b.click("#token-create")
+	b.waitVisible("#new-token-value")
+	if tok := b.text("#new-token-value"); !strings.HasPrefix(tok, "otk_") {
+		t.Fatalf("the new key: %q", tok)
+	}
+	b.screenshot("settings-token")
 }

@@ -8,9 +8,12 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
+	"github.com/otklik/otklik/internal/auth"
 	"github.com/otklik/otklik/internal/model"
 	"github.com/otklik/otklik/internal/sla"
+	"github.com/otklik/otklik/internal/store"
 	"github.com/otklik/otklik/internal/workflow"
 )
 
@@ -19,6 +22,8 @@ var settingsPages = []Page{
 	{Method: "GET", Path: "/settings", Roles: []model.Role{model.RoleAdmin}, Nav: "nav.settings", Handle: (*Server).settingsForm},
 	{Method: "POST", Path: "/settings", Roles: []model.Role{model.RoleAdmin}, MaxBody: 16 << 10, Handle: (*Server).saveSettings},
 	{Method: "POST", Path: "/settings/calendar", Roles: []model.Role{model.RoleAdmin}, MaxBody: 256 << 10, Handle: (*Server).saveCalendar},
+	{Method: "POST", Path: "/settings/tokens", Roles: []model.Role{model.RoleAdmin}, MaxBody: 16 << 10, Handle: (*Server).createToken},
+	{Method: "POST", Path: "/settings/tokens/{id}/revoke", Roles: []model.Role{model.RoleAdmin}, MaxBody: 4 << 10, Handle: (*Server).revokeToken},
 }
 
 // settingsField is one number of the settings form.
@@ -74,6 +79,14 @@ type settingsView struct {
 	CalInvalid bool
 	CalErrors  map[string]string // form field → message in the visitor's language
 	Weekdays   []weekdayOption
+
+	Tokens     []store.TokenInfo
+	Users      []model.User // who may be given a token (enabled users)
+	NewToken   string       // a token just created, shown this once
+	TokenLabel string       // as typed
+	TokenUser  string       // as chosen
+	TokenError string       // message key
+	Revoked    bool
 }
 
 // weekdayOption is a weekday's checkbox: its code and its label's message key.
@@ -147,16 +160,44 @@ func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := settingsView{Region: reg, Saved: r.URL.Query().Get("saved"), Cal: calendarFormOf(reg.Calendar), Weekdays: weekdayOptions}
-	for _, f := range settingsFields {
-		in := settingsInput{settingsField: f}
-		if n := *f.dst(&reg.Settings); n != 0 || f.Default == 0 {
-			in.Value = strconv.Itoa(n)
+	v := settingsView{Region: reg, Saved: r.URL.Query().Get("saved"), Revoked: r.URL.Query().Get("revoked") == "1"}
+	s.renderSettings(w, r, http.StatusOK, v)
+}
+
+// renderSettings fills what v leaves empty from the stored region (the terms, the calendar), adds the token list
+// and the users, and renders the page.
+func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, v settingsView) {
+	ctx := r.Context()
+	if v.Fields == nil {
+		for _, f := range settingsFields {
+			in := settingsInput{settingsField: f}
+			if n := *f.dst(&v.Region.Settings); n != 0 || f.Default == 0 {
+				in.Value = strconv.Itoa(n)
+			}
+			v.Fields = append(v.Fields, in)
 		}
-		v.Fields = append(v.Fields, in)
+	}
+	if v.Cal.Weekdays == nil {
+		v.Cal = calendarFormOf(v.Region.Calendar)
+	}
+	v.Weekdays = weekdayOptions
+	var err error
+	if v.Tokens, err = s.st.Tokens(ctx); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	users, err := s.st.Users(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, u := range users {
+		if !u.Disabled {
+			v.Users = append(v.Users, u)
+		}
 	}
 	v.localise(s, r)
-	s.render(w, r, http.StatusOK, "settings.html", "settings.title", v)
+	s.render(w, r, status, "settings.html", "settings.title", v)
 }
 
 // saveSettings stores the form's settings, or shows it again with what was typed and each field's error.
@@ -168,7 +209,7 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var set model.RegionSettings
-	v := settingsView{Region: reg, Cal: calendarFormOf(reg.Calendar), Weekdays: weekdayOptions}
+	v := settingsView{Region: reg}
 	for _, f := range settingsFields {
 		in := settingsInput{settingsField: f, Value: strings.TrimSpace(r.PostFormValue(f.Name))}
 		switch n, err := strconv.Atoi(in.Value); {
@@ -203,8 +244,7 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if v.Invalid {
-		v.localise(s, r)
-		s.render(w, r, http.StatusUnprocessableEntity, "settings.html", "settings.title", v)
+		s.renderSettings(w, r, http.StatusUnprocessableEntity, v)
 		return
 	}
 	reg.Settings = set
@@ -308,16 +348,7 @@ func (s *Server) saveCalendar(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(errs) > 0 {
-		v := settingsView{Region: reg, Cal: f, CalInvalid: true, CalErrors: errs, Weekdays: weekdayOptions}
-		for _, sf := range settingsFields {
-			in := settingsInput{settingsField: sf}
-			if n := *sf.dst(&reg.Settings); n != 0 || sf.Default == 0 {
-				in.Value = strconv.Itoa(n)
-			}
-			v.Fields = append(v.Fields, in)
-		}
-		v.localise(s, r)
-		s.render(w, r, http.StatusUnprocessableEntity, "settings.html", "settings.title", v)
+		s.renderSettings(w, r, http.StatusUnprocessableEntity, settingsView{Region: reg, Cal: f, CalInvalid: true, CalErrors: errs})
 		return
 	}
 	reg.Calendar = cal
@@ -355,4 +386,60 @@ func parseFormDates(text string) ([]string, string, any) {
 	}
 	slices.Sort(out)
 	return out, "", nil
+}
+
+// MaxTokenLabel bounds an API token's label.
+const MaxTokenLabel = 100
+
+// createToken mints an API token for a user (an integrator's system account, an operator's script) and shows it
+// once: only its hash is stored.
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	reg, _, err := s.region(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := settingsView{Region: reg, TokenUser: strings.TrimSpace(r.PostFormValue("user")), TokenLabel: strings.TrimSpace(r.PostFormValue("label"))}
+	var u model.User
+	switch {
+	case v.TokenUser == "":
+		v.TokenError = "settings.err.token_user"
+	case v.TokenLabel == "" || utf8.RuneCountInString(v.TokenLabel) > MaxTokenLabel:
+		v.TokenError = "settings.err.token_label"
+	default:
+		if u, _, err = s.st.UserByLogin(ctx, v.TokenUser); err != nil || u.Disabled {
+			v.TokenError = "settings.err.token_user"
+		}
+	}
+	if v.TokenError != "" {
+		s.renderSettings(w, r, http.StatusUnprocessableEntity, v)
+		return
+	}
+	tok, hash, err := auth.NewToken()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.st.CreateToken(ctx, u.ID, hash, v.TokenLabel); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.log.Info("web: API token created", "by", userOf(r).Login, "user", u.Login, "label", v.TokenLabel)
+	s.renderSettings(w, r, http.StatusOK, settingsView{Region: reg, NewToken: tok})
+}
+
+// revokeToken deletes an API token; requests bearing it are refused from now on.
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.renderError(w, r, http.StatusNotFound, "error.not_found")
+		return
+	}
+	if err := s.st.RevokeToken(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.log.Info("web: API token revoked", "by", userOf(r).Login, "token", id)
+	http.Redirect(w, r, "/settings?revoked=1#tokens", http.StatusSeeOther)
 }

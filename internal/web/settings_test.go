@@ -2,12 +2,15 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/otklik/otklik/internal/auth"
 	"github.com/otklik/otklik/internal/model"
 	"github.com/otklik/otklik/internal/sla"
 )
@@ -172,5 +175,68 @@ func TestSettingsCalendar(t *testing.T) {
 	if !strings.Contains(res.Body, `id="calendar-saved"`) || !strings.Contains(res.Body, `value="08:30"`) ||
 		!strings.Contains(res.Body, `name="weekday" value="sat" checked`) || !strings.Contains(res.Body, "2026-12-30\n2026-12-31") {
 		t.Fatalf("after saving:\n%s", res.Body)
+	}
+}
+
+// TestSettingsTokens: an administrator mints an API key for a user, sees it once, finds it listed (without the
+// key) and revokes it; a key without a user or a purpose is refused and nothing is stored.
+func TestSettingsTokens(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	b := e.browser(t)
+	b.login("admin")
+	before, err := e.st.Tokens(ctx) // the demo's admin token
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		form url.Values
+	}{
+		{"no user", url.Values{"user": {""}, "label": {"Мой город"}}},
+		{"an unknown user", url.Values{"user": {"ghost"}, "label": {"Мой город"}}},
+		{"no purpose", url.Values{"user": {"operator"}, "label": {"  "}}},
+	} {
+		res := b.submit("/settings", "/settings/tokens", c.form)
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="token-error"`) {
+			t.Errorf("%s: %d\n%s", c.name, res.Status, res.Body)
+		}
+	}
+	if list, err := e.st.Tokens(ctx); err != nil || len(list) != len(before) {
+		t.Fatalf("refused keys stored: %+v %v", list, err)
+	}
+	res := b.submit("/settings", "/settings/tokens", url.Values{"user": {"operator"}, "label": {"Приложение «Мой город», Open311"}})
+	m := regexp.MustCompile(`<code id="new-token-value">([^<]+)</code>`).FindStringSubmatch(res.Body)
+	if res.Status != http.StatusOK || m == nil {
+		t.Fatalf("create: %d\n%s", res.Status, res.Body)
+	}
+	u, err := e.st.UserByToken(ctx, auth.HashToken(m[1]))
+	if err != nil || u.Login != "operator" {
+		t.Fatalf("the new key resolves to %+v, %v", u, err)
+	}
+	list, err := e.st.Tokens(ctx)
+	if err != nil || len(list) != len(before)+1 || list[0].Login != "operator" {
+		t.Fatalf("tokens %+v %v", list, err)
+	}
+	res = b.get("/settings")
+	if !strings.Contains(res.Body, fmt.Sprintf(`id="token-%d"`, list[0].ID)) || !strings.Contains(res.Body, "Приложение «Мой город», Open311") ||
+		strings.Contains(res.Body, m[1]) {
+		t.Fatalf("the list:\n%s", res.Body)
+	}
+	res = b.submit("/settings", fmt.Sprintf("/settings/tokens/%d/revoke", list[0].ID), url.Values{})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("revoke: %d\n%s", res.Status, res.Body)
+	}
+	if _, err := e.st.UserByToken(ctx, auth.HashToken(m[1])); err == nil {
+		t.Fatal("a revoked key still resolves")
+	}
+	if res := b.submit("/settings", "/settings/tokens/99999/revoke", url.Values{}); res.Status != http.StatusNotFound {
+		t.Fatalf("revoking an unknown key: %d", res.Status)
+	}
+	// Only administrators.
+	op := e.browser(t)
+	op.login("operator")
+	if res := op.submit("/incidents", "/settings/tokens", url.Values{"user": {"operator"}, "label": {"x"}}); res.Status != http.StatusForbidden {
+		t.Fatalf("an operator mints a key: %d", res.Status)
 	}
 }
