@@ -99,6 +99,16 @@ func (s *Store) SetRole(ctx context.Context, login string, role model.Role, exec
 	return s.updateUser(ctx, login, `role = ?, executor_id = ?, territory_id = ?`, string(role), nullID(executorID), nullID(territoryID))
 }
 
+// SetDisabled locks a user out (sessions, tokens and sign-in stop working) or lets them back in.
+func (s *Store) SetDisabled(ctx context.Context, login string, disabled bool) error {
+	return s.updateUser(ctx, login, `disabled = ?`, disabled)
+}
+
+// SetName changes a user's full name.
+func (s *Store) SetName(ctx context.Context, login, name string) error {
+	return s.updateUser(ctx, login, `name = ?`, name)
+}
+
 func (s *Store) updateUser(ctx context.Context, login, set string, args ...any) error {
 	res, err := s.db.ExecContext(ctx, s.d.rebind(`UPDATE users SET `+set+` WHERE login = ?`), append(args, login)...)
 	if err != nil {

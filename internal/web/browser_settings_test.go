@@ -62,4 +62,15 @@ func TestBrowserSettings(t *testing.T) {
 		t.Fatalf("the new key: %q", tok)
 	}
 	b.screenshot("settings-token")
+
+	// The accounts: the list, and a person's page.
+	b.click(`nav a[href="/users"]`)
+	b.waitVisible("#user-list")
+	b.screenshot("users")
+	b.click(`#user-list a[href="/users/uk.angara"]`)
+	b.waitVisible("#profile-form")
+	if v := eval[string](b, `document.querySelector("#executor").value`); v != "uk-angara-dom" {
+		t.Fatalf("the executor's organisation on their page: %q", v)
+	}
+	b.screenshot("user")
 }

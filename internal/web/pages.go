@@ -17,6 +17,7 @@ func allPages() []Page {
 	p = append(p, deskPages...)
 	p = append(p, dashboardPages...)
 	p = append(p, settingsPages...)
+	p = append(p, userPages...)
 	return p
 }
 
