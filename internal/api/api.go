@@ -22,10 +22,11 @@ import (
 
 // Body size limits.
 const (
-	MaxBody         = 1 << 20 // 1 MiB: every request body but the message batch
-	MaxMessagesBody = 8 << 20 // 8 MiB: POST /api/v1/messages
-	MaxBatch        = 1000    // messages per POST /api/v1/messages
-	MaxListLimit    = 500
+	MaxBody          = 1 << 20  // 1 MiB: every request body but the message batch
+	MaxMessagesBody  = 8 << 20  // 8 MiB: POST /api/v1/messages
+	MaxReferenceBody = 16 << 20 // 16 MiB: POST /api/v1/reference
+	MaxBatch         = 1000     // messages per POST /api/v1/messages
+	MaxListLimit     = 500
 )
 
 //go:embed openapi.json
@@ -69,6 +70,8 @@ var routes = []route{
 	{"GET", "/api/v1/region", false, (*server).getRegion},
 	{"PUT", "/api/v1/region/settings", false, (*server).putRegionSettings},
 	{"PUT", "/api/v1/region/calendar", false, (*server).putRegionCalendar},
+	{"GET", "/api/v1/reference", false, (*server).getReference},
+	{"POST", "/api/v1/reference", false, (*server).postReference},
 	{"GET", "/api/v1/sources", false, (*server).listSources},
 	{"PUT", "/api/v1/sources/{code}", false, (*server).putSource},
 	{"GET", "/r/{token}", true, (*server).getRatingLink},

@@ -121,3 +121,44 @@ func (s *server) putRegionCalendar(w http.ResponseWriter, r *http.Request) {
 	s.svc.InvalidateRefs()
 	writeJSON(w, http.StatusOK, reg)
 }
+
+// getReference serves GET /api/v1/reference (admins only): the region, territories, categories and executors as
+// one document, the form POST /api/v1/reference and `otklik reference import` take.
+func (s *server) getReference(w http.ResponseWriter, r *http.Request) {
+	if actorFrom(r.Context()).Role != model.RoleAdmin {
+		s.fail(w, r, forbidden("only an admin may read the reference document"))
+		return
+	}
+	if err := checkParams(r.URL.Query()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.svc.ExportReference(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+// postReference serves POST /api/v1/reference (admins only): the document is checked whole — nothing is written
+// when a field is wrong, and the error names it ("executors[3].kind") — and merged by key: the entries named are
+// added or replaced, the others stay. It answers what was written.
+func (s *server) postReference(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if actorFrom(ctx).Role != model.RoleAdmin {
+		s.fail(w, r, forbidden("only an admin may change the reference data"))
+		return
+	}
+	var d workflow.Reference
+	if err := decodeBody(w, r, MaxReferenceBody, &d); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rep, err := s.svc.ImportReference(ctx, d)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}

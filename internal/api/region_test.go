@@ -8,6 +8,7 @@ import (
 	"github.com/otklik/otklik/internal/model"
 	"github.com/otklik/otklik/internal/sla"
 	"github.com/otklik/otklik/internal/store"
+	"github.com/otklik/otklik/internal/workflow"
 )
 
 // TestRegionCalendar: an admin replaces the region's working calendar as a whole; a bad field is refused by name
@@ -59,6 +60,52 @@ func TestRegionCalendar(t *testing.T) {
 		}
 		if cal.Mode != sla.WorkingHours || !cal.Weekdays.Has(6) || cal.Start != sla.ClockOf(8, 0) {
 			t.Fatalf("the workflow's calendar: %+v", cal)
+		}
+	})
+}
+
+// TestReferenceAPI: an admin reads the reference document and merges changes into it: a new executor bound to a
+// territory, a renamed category; a bad field is refused by name with nothing written; other roles may not.
+func TestReferenceAPI(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		var doc workflow.Reference
+		e.do(t, "GET", "/api/v1/reference", "admin", nil).want(t, http.StatusOK, &doc)
+		if doc.Region == nil || doc.Region.Code != "38" || len(doc.Territories) != 3 || len(doc.Executors) != 3 || len(doc.Categories) != 5 {
+			t.Fatalf("the document: %+v", doc)
+		}
+		e.do(t, "GET", "/api/v1/reference", "operator", nil).wantErr(t, 403, "forbidden", "")
+		newEx := map[string]any{"code": "uk-yug", "name": "УК «Юг»", "kind": "uk", "territories": []string{terAngarsk}, "categories": []string{"zhkh"}}
+		for _, c := range []struct {
+			body  any
+			field string
+		}{
+			{map[string]any{"executors": []any{map[string]any{"code": "uk-yug", "name": "УК «Юг»", "kind": "uk", "territories": []string{"99999999"}}}}, "executors[0].territories[0]"},
+			{map[string]any{"executors": []any{newEx, newEx}}, "executors[1].code"},
+			{map[string]any{"categories": []any{map[string]any{"code": "zhkh.lift", "parent": "zhkh", "name": "Лифты", "default_priority": "soon"}}}, "categories[0].default_priority"},
+			{map[string]any{"region": map[string]any{"code": "77", "name": "Москва", "time_zone": "Europe/Moscow"}}, "region.code"},
+		} {
+			e.do(t, "POST", "/api/v1/reference", "admin", c.body).wantErr(t, 422, "invalid", c.field)
+		}
+		e.do(t, "POST", "/api/v1/reference", "operator", map[string]any{"executors": []any{newEx}}).wantErr(t, 403, "forbidden", "")
+		var rep workflow.ReferenceReport
+		e.do(t, "POST", "/api/v1/reference", "admin", map[string]any{"executors": []any{newEx},
+			"categories": []any{map[string]any{"code": "zhkh.water", "parent": "zhkh", "name": "Холодная и горячая вода", "reaction_hours": 12}}}).
+			want(t, http.StatusOK, &rep)
+		if rep.Executors != 1 || rep.Categories != 1 || rep.Region || rep.Territories != 0 {
+			t.Fatalf("report %+v", rep)
+		}
+		refs, err := e.svc.Refs(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex, ok := refs.ExecutorByCode("uk-yug")
+		c, ok2 := refs.CategoryByCode("zhkh.water")
+		if !ok || len(ex.Territories) != 1 || ex.Territories[0] != terAngarsk || !ok2 || c.Name != "Холодная и горячая вода" || c.ReactionHours != 12 {
+			t.Fatalf("after the merge: %+v %+v", ex, c)
+		}
+		if _, ok := refs.ExecutorByCode("uk-a"); !ok {
+			t.Fatal("an executor the document did not name is gone")
 		}
 	})
 }

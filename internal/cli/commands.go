@@ -39,6 +39,10 @@ func commands() []Command {
 			{Name: "import-buildings", Summary: "add houses to the building registry from a CSV file (ГИС ЖКХ export)", Run: runRoutingImportBuildings},
 			{Name: "list", Summary: "print the rule table and the registry's size", Run: runRoutingList},
 		}},
+		{Name: "reference", Summary: "the region's territories, categories and executors as one JSON document", Sub: []Command{
+			{Name: "export", Summary: "write the reference data as JSON", Run: runReferenceExport},
+			{Name: "import", Summary: "check and merge reference data from a JSON file", Run: runReferenceImport},
+		}},
 		{Name: "token", Summary: "manage API tokens", Sub: []Command{
 			{Name: "create", Summary: "mint an API token for a user and print it", Run: runTokenCreate},
 			{Name: "list", Summary: "list API tokens (id, user, role, label, created)", Run: runTokenList},

@@ -101,6 +101,11 @@ Example:
 		}
 		seeded = &rep
 	}
+	if regions, err := st.Regions(ctx); err != nil {
+		return err
+	} else if len(regions) == 0 {
+		log.Warn("no region is configured: nothing can be received until one is; load one with `otklik reference import FILE.json` (`otklik reference export` of a --demo database is a template), or run with --demo")
+	}
 	var simVK, simTG simulator.Source
 	if *simulate > 0 {
 		if simVK, simTG, err = simulator.EnsureSources(ctx, st); err != nil {

@@ -305,7 +305,7 @@ func (p *Pipeline) environment(ctx context.Context) (env, error) {
 		return env{}, err
 	}
 	if len(refs.Regions) == 0 {
-		return env{}, errors.New("ingest: no region configured")
+		return env{}, errors.New("ingest: no region configured (run serve --demo, or load one with otklik reference import)")
 	}
 	router, err := p.svc.Router(ctx)
 	if err != nil {

@@ -68,7 +68,7 @@ func (s *Service) Intake(ctx context.Context, msgs []model.Message) ([]store.Ing
 		return nil, err
 	}
 	if len(refs.Regions) == 0 {
-		return nil, fmt.Errorf("workflow: intake: no region configured (run with --demo or create one)")
+		return nil, fmt.Errorf("workflow: intake: no region configured (run serve --demo, or load one with otklik reference import)")
 	}
 	region := refs.Regions[0]
 	clk, err := s.Clock(ctx, region.ID)
