@@ -607,7 +607,7 @@ func (p *Pipeline) findMerges(ctx context.Context, msgs []model.Message, plans [
 		}
 		k := [2]int64{pl.category.ID, pl.territory.ID}
 		at := msgs[i].PostedAt
-		if model.OwnIncident(msgs[i].Source) {
+		if model.DirectSource(msgs[i].Source) {
 			// An appeal to the internet reception is registered on its own, with its own number, legal term and
 			// answer to its author (59-ФЗ), and an Open311 request keeps the id its author tracks; an operator
 			// may still merge either (the survivor takes a reception appeal's term).
@@ -694,7 +694,7 @@ func (p *Pipeline) open(m model.Message, pl *plan, refs *store.Refs, router *rou
 		created["analysis"] = an
 	}
 	events := []model.Event{{Actor: "system", Type: "created", To: string(model.StatusNew), At: now}}
-	if pl.hasAnalysis && pl.an.Kind != "appeal" && pl.an.KindP >= p.cfg.RejectP {
+	if pl.hasAnalysis && pl.an.Kind != "appeal" && pl.an.KindP >= p.cfg.RejectP && !model.DirectSource(m.Source) {
 		inc.Status = model.StatusRejected
 		inc.RejectReason = fmt.Sprintf("автоматически: не обращение (%s, вероятность %.0f%%)", kindRu(pl.an.Kind), 100*pl.an.KindP)
 		events[0].Data = mustJSON(created)

@@ -372,3 +372,32 @@ func TestTerritoryFromAddressField(t *testing.T) {
 		t.Fatalf("territory %d (%+v), want Bratsk", inc.TerritoryID, ter)
 	}
 }
+
+// TestDirectSourcesNotAutoRejected: a message the detector is sure is chatter is rejected automatically when it
+// comes from a public stream, but an appeal written to the reception or through Open311 waits for an operator.
+func TestDirectSourcesNotAutoRejected(t *testing.T) {
+	an := realAnalyzer(t)
+	st := storetest.OpenSQLite(t)
+	ctx := context.Background()
+	f := setup(t, st)
+	p := New(f.svc, an, Config{}, nil)
+	const chatter = "Всем доброе утро! Какая красивая сегодня погода, солнце и снег"
+	for _, c := range []struct {
+		source string
+		want   model.Status
+	}{{"vk", model.StatusRejected}, {model.ReceptionSource, model.StatusNew}, {model.Open311Source, model.StatusNew}} {
+		m := msg("c-"+c.source, "a-"+c.source, chatter, "", "", f.now)
+		m.Source = c.source
+		res, err := p.Ingest(ctx, []model.Message{m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inc, err := st.Incident(ctx, res[0].IncidentID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inc.Status != c.want {
+			t.Errorf("%s: %s, want %s", c.source, inc.Status, c.want)
+		}
+	}
+}

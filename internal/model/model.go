@@ -320,10 +320,11 @@ const ReceptionSource = "reception"
 // Open311Source is the source code of service requests posted through the Open311 GeoReport v2 API.
 const Open311Source = "open311"
 
-// OwnIncident reports whether a message of the source always opens its own incident instead of joining an open
-// one: an appeal to the internet reception is registered on its own under 59-ФЗ, and an Open311 request is
-// tracked by its author under the id it was given. An operator may still merge either.
-func OwnIncident(source string) bool { return source == ReceptionSource || source == Open311Source }
+// DirectSource reports whether messages of the source are written to the authorities through their own channel
+// (the internet reception, Open311) rather than found in a public stream. Such a message is registered on its own
+// — an appeal to the reception under 59-ФЗ, an Open311 request under the id its author tracks — instead of joining
+// an open incident, and the appeal detector never rejects it: an operator decides. An operator may still merge it.
+func DirectSource(source string) bool { return source == ReceptionSource || source == Open311Source }
 
 // Incident is one problem of one resident or a group.
 type Incident struct {

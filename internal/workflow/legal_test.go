@@ -239,7 +239,7 @@ func TestMergeKeepsLegalTerm(t *testing.T) {
 }
 
 // TestResidentMail: with resident mail on, the authors of reception appeals who gave an e-mail address get each
-// published answer and the extension of the term by e-mail (one notify job per address and occasion); residents
+// published answer, the extension of the term and a refusal by e-mail (one notify job per address and occasion); residents
 // of other sources and appeals without an address get none, and without the option nobody does.
 func TestResidentMail(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
@@ -304,14 +304,22 @@ func TestResidentMail(t *testing.T) {
 		if n := countJobs(t, st, "resident:"); n != 2 {
 			t.Fatalf("%d letters to residents, want 2", n)
 		}
+		// An appeal not taken up: the resident is told why.
+		other := intake(model.ReceptionSource, "r5", "oleg@example.org")
+		if _, err := e.svc.Act(ctx, e.op, other.ID, model.ActReject, model.ActionArgs{Reason: "Вопрос в ведении федерального органа: обращение направлено в Росприроднадзор"}); err != nil {
+			t.Fatal(err)
+		}
+		if n := countJobs(t, st, fmt.Sprintf("resident:reject:%d:", other.ID)); n != 1 {
+			t.Fatalf("%d rejection letters, want 1", n)
+		}
 
 		// A VK resident, and a service without the option, send no letters.
 		e.answerInterim(t, intake("vk", "v1", "vk@example.org"), e.ex)
 		quiet := workflow.New(st, workflow.WithClock(func() time.Time { return e.now }))
 		e.svc = quiet
 		e.answerInterim(t, intake(model.ReceptionSource, "r9", "boris@example.org"), e.ex)
-		if n := countJobs(t, st, "resident:"); n != 2 {
-			t.Fatalf("%d letters to residents, want still 2", n)
+		if n := countJobs(t, st, "resident:"); n != 3 {
+			t.Fatalf("%d letters to residents, want still 3", n)
 		}
 	})
 }

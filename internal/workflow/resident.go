@@ -116,3 +116,17 @@ func (s *Service) mailExtension(ctx context.Context, tx *store.Tx, inc model.Inc
 			strings.TrimSpace(reason) + "\n\nХод рассмотрения и ответы — на странице по ссылке, которую вы получили, отправив обращение."
 	}, now)
 }
+
+// mailRejection tells the incident's reception residents that their appeal was not taken up, and why (59-ФЗ
+// art. 11: the author is told why an appeal is left without an answer, or where it was sent when it is outside
+// the region's competence).
+func (s *Service) mailRejection(ctx context.Context, tx *store.Tx, inc model.Incident, reason string, now time.Time) error {
+	if !s.residentMail {
+		return nil
+	}
+	subject := "Обращение № " + inc.Number + " не принято к рассмотрению"
+	return s.mailResidents(ctx, tx, inc, "reject:"+strconv.FormatInt(inc.ID, 10)+":"+strconv.FormatInt(now.UnixMilli(), 10), subject, func(name string) string {
+		return greeting(name) + "Ваше обращение № " + inc.Number + " не принято к рассмотрению.\n\nПричина: " + strings.TrimSpace(reason) +
+			"\n\nЕсли вы не согласны, напишите нам снова, указав номер обращения."
+	}, now)
+}

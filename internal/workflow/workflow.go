@@ -275,6 +275,9 @@ func (s *Service) Act(ctx context.Context, a model.Actor, id int64, act model.Ac
 		case model.ActReject:
 			inc.RejectReason = args.Reason
 			data["reason"] = args.Reason
+			if err := s.mailRejection(ctx, tx, inc, args.Reason, now); err != nil {
+				return err
+			}
 		case model.ActRestore:
 			inc.RejectReason = ""
 		case model.ActDecline:
