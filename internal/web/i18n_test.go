@@ -98,3 +98,19 @@ func isFileName(s string) bool {
 	}
 	return false
 }
+
+func TestSourceName(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct{ lang, code, want string }{
+		{"ru", "reception", "интернет-приёмная"},
+		{"en", "reception", "internet reception"},
+		{"ru", "open311", "Open311"},
+		{"ru", "vk-irkutsk", "vk-irkutsk"},
+		{"ru", "", ""},
+	} {
+		v := &View{Lang: c.lang, s: e.srv}
+		if got := v.SourceName(c.code); got != c.want {
+			t.Errorf("%s %q: %q, want %q", c.lang, c.code, got, c.want)
+		}
+	}
+}

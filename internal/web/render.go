@@ -188,6 +188,15 @@ func (v *View) LangURL(lang string) string {
 	return "/lang/" + lang + "?next=" + urlQueryEscape(v.Path)
 }
 
+// SourceName is a message source in words: the reception, Open311 and imports by name, other sources (a VK
+// community, a Telegram bot, a webhook, named by their administrators) by their code.
+func (v *View) SourceName(code string) string {
+	if _, ok := v.s.msgs["source."+code]; ok {
+		return v.T("source." + code)
+	}
+	return code
+}
+
 // StatusText is an incident status in words.
 func (v *View) StatusText(s model.Status) string { return v.T("status." + string(s)) }
 
