@@ -201,6 +201,31 @@ func (h *Handler) refs(ctx context.Context) (*store.Refs, model.Region, error) {
 	return refs, refs.Regions[0], nil
 }
 
+// call is what every resource starts from: who asks (signed when an api_key was given), the reference data and
+// the region.
+type call struct {
+	actor  model.Actor
+	signed bool
+	refs   *store.Refs
+	region model.Region
+}
+
+// begin resolves the api_key of params (required to post), loads the reference data and checks jurisdiction_id;
+// when it reports false it has answered the error.
+func (h *Handler) begin(w http.ResponseWriter, r *http.Request, f format, params url.Values, keyRequired bool) (call, bool) {
+	var c call
+	var ok bool
+	if c.actor, c.signed, ok = h.actor(w, r, f, params.Get("api_key"), keyRequired); !ok {
+		return c, false
+	}
+	var err error
+	if c.refs, c.region, err = h.refs(r.Context()); err != nil {
+		h.fail(w, r, f, err)
+		return c, false
+	}
+	return c, checkJurisdiction(w, f, params, c.region)
+}
+
 // discovery serves the service discovery document.
 func (h *Handler) discovery(w http.ResponseWriter, r *http.Request, f format) {
 	_, region, err := h.refs(r.Context())
@@ -226,15 +251,11 @@ func baseURL(r *http.Request) string {
 
 // services lists the subtopic categories as services, grouped by their topic.
 func (h *Handler) services(w http.ResponseWriter, r *http.Request, f format) {
-	refs, region, err := h.refs(r.Context())
-	if err != nil {
-		h.fail(w, r, f, err)
+	c, ok := h.begin(w, r, f, url.Values{"jurisdiction_id": r.URL.Query()["jurisdiction_id"]}, false)
+	if !ok {
 		return
 	}
-	if !checkJurisdiction(w, f, r.URL.Query(), region) {
-		return
-	}
-	list := services(refs)
+	list := services(c.refs)
 	write(w, f, http.StatusOK, list, servicesXML{Services: list})
 }
 
@@ -263,15 +284,11 @@ func (h *Handler) serviceDefinition(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	refs, region, err := h.refs(r.Context())
-	if err != nil {
-		h.fail(w, r, f, err)
+	c, ok := h.begin(w, r, f, url.Values{"jurisdiction_id": r.URL.Query()["jurisdiction_id"]}, false)
+	if !ok {
 		return
 	}
-	if !checkJurisdiction(w, f, r.URL.Query(), region) {
-		return
-	}
-	if c, ok := refs.CategoryByCode(code); !ok || c.ParentCode == "" {
+	if cat, ok := c.refs.CategoryByCode(code); !ok || cat.ParentCode == "" {
 		writeError(w, f, http.StatusNotFound, fmt.Sprintf("service_code: no service %q (GET services lists them)", code))
 		return
 	}

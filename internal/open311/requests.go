@@ -22,18 +22,11 @@ func (h *Handler) postRequest(w http.ResponseWriter, r *http.Request, f format) 
 		writeError(w, f, http.StatusBadRequest, "the body is not a form of at most 64 KiB (application/x-www-form-urlencoded): "+err.Error())
 		return
 	}
-	by, _, ok := h.actor(w, r, f, r.PostForm.Get("api_key"), true)
+	c, ok := h.begin(w, r, f, r.PostForm, true)
 	if !ok {
 		return
 	}
-	refs, region, err := h.refs(ctx)
-	if err != nil {
-		h.fail(w, r, f, err)
-		return
-	}
-	if !checkJurisdiction(w, f, r.PostForm, region) {
-		return
-	}
+	by, refs, region := c.actor, c.refs, c.region
 	in, cat, err := parseRequest(r.PostForm, refs)
 	if err != nil {
 		h.fail(w, r, f, err)
@@ -89,18 +82,11 @@ var (
 func (h *Handler) listRequests(w http.ResponseWriter, r *http.Request, f format) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	a, signed, ok := h.actor(w, r, f, q.Get("api_key"), false)
+	c, ok := h.begin(w, r, f, q, false)
 	if !ok {
 		return
 	}
-	refs, region, err := h.refs(ctx)
-	if err != nil {
-		h.fail(w, r, f, err)
-		return
-	}
-	if !checkJurisdiction(w, f, q, region) {
-		return
-	}
+	a, signed, refs := c.actor, c.signed, c.refs
 	now := h.svc.Now()
 	if ids := splitList(q.Get("service_request_id")); len(ids) > 0 {
 		if len(ids) > MaxResults {
@@ -212,18 +198,11 @@ func (h *Handler) request(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
-	a, signed, ok := h.actor(w, r, f, q.Get("api_key"), false)
+	c, ok := h.begin(w, r, f, q, false)
 	if !ok {
 		return
 	}
-	refs, region, err := h.refs(ctx)
-	if err != nil {
-		h.fail(w, r, f, err)
-		return
-	}
-	if !checkJurisdiction(w, f, q, region) {
-		return
-	}
+	a, signed, refs := c.actor, c.signed, c.refs
 	inc, err := h.svc.Store().IncidentByNumber(ctx, id)
 	if err != nil && !errors.Is(err, model.ErrNotFound) {
 		h.fail(w, r, f, err)
