@@ -216,10 +216,11 @@ func ApplyClocks(inc *model.Incident, cat model.Category, catOK bool, clk Clock,
 			inc.ResolutionDue = &d
 		}
 		start, due = *inc.FirstReactionAt, inc.ResolutionDue
-		// A reception appeal's legal term caps the resolution clock (a reopened or long-renewed one reaches it).
-		if inc.LegalDue != nil && inc.LegalDue.Before(*due) {
-			due = inc.LegalDue
-		}
+	}
+	// A reception appeal's legal term caps the running clock: the resolution clock of a reopened or long-renewed
+	// appeal reaches it, and so may the reaction clock of an incident an old appeal was merged into.
+	if due != nil && inc.LegalDue != nil && inc.LegalDue.Before(*due) {
+		due = inc.LegalDue
 	}
 	if due == nil {
 		inc.DueAt, inc.WarnAt, inc.BreachAt = nil, nil, nil
@@ -231,7 +232,7 @@ func ApplyClocks(inc *model.Incident, cat model.Category, catOK bool, clk Clock,
 	}
 	d := *due
 	total := cal.Between(start, d)
-	w := cal.Add(start, time.Duration(float64(total)*p.WarnAt))
+	w := cal.Add(start, total*time.Duration(clk.Terms.Effective().WarnPercent)/100)
 	if total <= 0 {
 		w = d // a legal term already past when the clock starts: the warning and the breach are both due now
 	}
