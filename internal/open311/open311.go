@@ -18,6 +18,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -348,8 +349,8 @@ func parseRequest(form url.Values, refs *store.Refs) (requestInput, model.Catego
 		if s == "" {
 			continue
 		}
-		var v float64
-		if _, err := fmt.Sscan(s, &v); err != nil || math.IsNaN(v) || math.Abs(v) > p.lim {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(v) || math.Abs(v) > p.lim {
 			return in, cat, model.Invalid(p.name, fmt.Sprintf("%q is not a WGS84 degree from -%v to %v", s, p.lim, p.lim))
 		}
 		*p.v = &v

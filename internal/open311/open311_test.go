@@ -233,6 +233,7 @@ func TestRequests(t *testing.T) {
 			{"only an address id", func(f url.Values) { f.Del("address_string"); f.Set("address_id", "12345") }, 400, "address_id:"},
 			{"lat without long", func(f url.Values) { f.Set("lat", "52.28") }, 400, "long: lat and long go together"},
 			{"lat out of range", func(f url.Values) { f.Set("lat", "152.28"); f.Set("long", "104.3") }, 400, "lat:"},
+			{"long not a number", func(f url.Values) { f.Set("lat", "52.28"); f.Set("long", "104.3e") }, 400, "long:"},
 			{"too long", func(f url.Values) { f.Set("description", strings.Repeat("я", open311.MaxDescription+1)) }, 400, "description: longer"},
 			{"a bad e-mail", func(f url.Values) { f.Set("email", "anna at example") }, 400, "email:"},
 			{"a bad media url", func(f url.Values) { f.Set("media_url", "javascript:alert(1)") }, 400, "media_url:"},
