@@ -82,7 +82,7 @@ func (s *server) putRegionSettings(w http.ResponseWriter, r *http.Request) {
 	if req.Deadlines != nil {
 		reg.Settings.Deadlines = *req.Deadlines
 	}
-	if _, err := s.svc.Store().PutRegion(ctx, reg); err != nil {
+	if err := s.svc.Store().SetRegionSettings(ctx, reg.Code, reg.Settings); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -114,7 +114,7 @@ func (s *server) putRegionCalendar(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if _, err := s.svc.Store().PutRegion(ctx, reg); err != nil {
+	if err := s.svc.Store().SetRegionCalendar(ctx, reg.Code, reg.Calendar); err != nil {
 		s.fail(w, r, err)
 		return
 	}

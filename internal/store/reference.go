@@ -33,6 +33,31 @@ func (s *Store) PutRegion(ctx context.Context, r model.Region) (int64, error) {
 	return id, nil
 }
 
+// SetRegionSettings replaces a region's settings alone, so that a change of its calendar made meanwhile stays.
+func (s *Store) SetRegionSettings(ctx context.Context, code string, settings model.RegionSettings) error {
+	return s.setRegionColumn(ctx, code, "settings", settings)
+}
+
+// SetRegionCalendar replaces a region's calendar alone, so that a change of its settings made meanwhile stays.
+func (s *Store) SetRegionCalendar(ctx context.Context, code string, cal model.Calendar) error {
+	return s.setRegionColumn(ctx, code, "calendar", cal)
+}
+
+func (s *Store) setRegionColumn(ctx context.Context, code, column string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("store: encode region %s: %w", column, err)
+	}
+	res, err := s.db.ExecContext(ctx, s.d.rebind(`UPDATE regions SET `+column+` = ? WHERE code = ?`), string(data), code)
+	if err != nil {
+		return fmt.Errorf("store: set region %s %s: %w", code, column, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("region", code)
+	}
+	return nil
+}
+
 // Regions lists every region.
 func (s *Store) Regions(ctx context.Context) ([]model.Region, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, code, name, time_zone, calendar, settings FROM regions ORDER BY id`)

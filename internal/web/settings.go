@@ -247,8 +247,7 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) {
 		s.renderSettings(w, r, http.StatusUnprocessableEntity, v)
 		return
 	}
-	reg.Settings = set
-	if _, err := s.st.PutRegion(ctx, reg); err != nil {
+	if err := s.st.SetRegionSettings(ctx, reg.Code, set); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -351,8 +350,7 @@ func (s *Server) saveCalendar(w http.ResponseWriter, r *http.Request) {
 		s.renderSettings(w, r, http.StatusUnprocessableEntity, settingsView{Region: reg, Cal: f, CalInvalid: true, CalErrors: errs})
 		return
 	}
-	reg.Calendar = cal
-	if _, err := s.st.PutRegion(ctx, reg); err != nil {
+	if err := s.st.SetRegionCalendar(ctx, reg.Code, cal); err != nil {
 		s.fail(w, r, err)
 		return
 	}
