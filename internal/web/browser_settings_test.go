@@ -73,4 +73,11 @@ func TestBrowserSettings(t *testing.T) {
 		t.Fatalf("the executor's organisation on their page: %q", v)
 	}
 	b.screenshot("user")
+
+	// The executors: the list and one's form.
+	b.click(`nav a[href="/executors"]`)
+	b.waitVisible("#executor-list")
+	b.click(`#executor-list a[href="/executors/uk-angara-dom"]`)
+	b.waitVisible("#executor-form")
+	b.screenshot("executor")
 }

@@ -18,6 +18,7 @@ func allPages() []Page {
 	p = append(p, dashboardPages...)
 	p = append(p, settingsPages...)
 	p = append(p, userPages...)
+	p = append(p, executorPages...)
 	return p
 }
 
