@@ -57,7 +57,32 @@ type dashRank struct {
 // dashRanking is one ranking table.
 type dashRanking struct {
 	Title string // message key
+	Of    string // "executors" or "territories"
+	CSV   string // the download link of the same period and territory
 	Rows  []dashRank
+}
+
+// ranked is the rows a ranking ranks.
+type ranked struct {
+	key, of string
+	rows    []store.BreakdownRow
+}
+
+// rankedOf picks the rows of the executors' and the territories' rankings from a dashboard: those with an
+// executor or a territory (incidents without one are counted, not ranked).
+func rankedOf(d store.Dashboard) []ranked {
+	var execRows, terrRows []store.BreakdownRow
+	for _, row := range d.ByExecutor {
+		if row.ID != 0 {
+			execRows = append(execRows, row)
+		}
+	}
+	for _, row := range d.ByTerritory {
+		if row.ID != 0 {
+			terrRows = append(terrRows, row)
+		}
+	}
+	return []ranked{{"dash.rating.executors", "executors", execRows}, {"dash.rating.territories", "territories", terrRows}}
 }
 
 // dashGrowing is one growing problem, formatted.
@@ -171,39 +196,37 @@ func durHours(d *time.Duration) string {
 	return chart.Number(d.Hours()) + " ч"
 }
 
-// dashboard shows the figures, trends, breakdowns, growing problems and rankings for a period and territory.
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+// dashScope is what a dashboard request asks for: the period [From, To) in the region's zone and the territory
+// (0: the whole region), after the user's own binding.
+type dashScope struct {
+	Kind      string
+	From, To  time.Time
+	Territory int64
+	Loc       *time.Location
+}
+
+// dashScopeOf resolves the period and territory of a dashboard request and fills v's chooser; a supervisor bound
+// to a territory sees only it, whatever the query says.
+func (s *Server) dashScopeOf(r *http.Request, refs *store.Refs, v *dashboardView) (dashScope, error) {
 	u := userOf(r)
-	_, loc, err := s.region(ctx)
+	_, loc, err := s.region(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	refs, err := s.svc.Refs(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+		return dashScope{}, err
 	}
 	q := r.URL.Query()
-	now := s.now()
-	kind, from, to, err := dashPeriod(q, now, loc)
+	kind, from, to, err := dashPeriod(q, s.now(), loc)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return dashScope{}, err
 	}
-	v := dashboardView{Period: kind, FromISO: from.Format("2006-01-02"), ToISO: to.AddDate(0, 0, -1).Format("2006-01-02"),
-		From: from.Format("02.01.2006"), To: to.AddDate(0, 0, -1).Format("02.01.2006")}
-
-	// The territory: a supervisor bound to one sees only it, whatever the query says.
+	v.Period, v.FromISO, v.ToISO = kind, from.Format("2006-01-02"), to.AddDate(0, 0, -1).Format("2006-01-02")
+	v.From, v.To = from.Format("02.01.2006"), to.AddDate(0, 0, -1).Format("02.01.2006")
 	var terr int64
 	if u != nil && u.Role == model.RoleSupervisor && u.TerritoryID != 0 {
 		terr, v.Bound = u.TerritoryID, true
 	} else if t := q.Get("territory"); t != "" && t != "0" {
 		id, err := strconv.ParseInt(t, 10, 64)
 		if err != nil || id < 0 {
-			s.fail(w, r, fmt.Errorf("web: dashboard: %w: bad territory", model.ErrInvalid))
-			return
+			return dashScope{}, fmt.Errorf("web: dashboard: %w: bad territory", model.ErrInvalid)
 		}
 		terr = id
 	}
@@ -217,11 +240,28 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !found {
-		s.fail(w, r, fmt.Errorf("web: dashboard: %w: territory %d", model.ErrNotFound, terr))
+		return dashScope{}, fmt.Errorf("web: dashboard: %w: territory %d", model.ErrNotFound, terr)
+	}
+	return dashScope{Kind: kind, From: from, To: to, Territory: terr, Loc: loc}, nil
+}
+
+// dashboard shows the figures, trends, breakdowns, growing problems and rankings for a period and territory.
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	refs, err := s.svc.Refs(ctx)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
-
-	d, err := s.st.Dashboard(ctx, store.DashboardFilter{From: from, To: to, TerritoryID: terr, Now: now, Location: loc}, growingShown)
+	now := s.now()
+	var v dashboardView
+	sc, err := s.dashScopeOf(r, refs, &v)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	loc := sc.Loc
+	d, err := s.st.Dashboard(ctx, store.DashboardFilter{From: sc.From, To: sc.To, TerritoryID: sc.Territory, Now: now, Location: loc}, growingShown)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -292,28 +332,15 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 
 	cfg := rating.DefaultConfig()
 	v.Formula, v.MinIncidents = cfg.Formula(), cfg.MinIncidents
-	var execRows []store.BreakdownRow
-	for _, row := range d.ByExecutor {
-		if row.ID != 0 {
-			execRows = append(execRows, row)
-		}
-	}
-	var terrRows []store.BreakdownRow
-	for _, row := range d.ByTerritory {
-		if row.ID != 0 {
-			terrRows = append(terrRows, row)
-		}
-	}
-	for _, rk := range []struct {
-		key  string
-		rows []store.BreakdownRow
-	}{{"dash.rating.executors", execRows}, {"dash.rating.territories", terrRows}} {
+	for _, rk := range rankedOf(d) {
 		ranks, err := rankRows(rk.rows, cfg)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		v.Rankings = append(v.Rankings, dashRanking{Title: rk.key, Rows: ranks})
+		q := r.URL.Query()
+		q.Set("of", rk.of)
+		v.Rankings = append(v.Rankings, dashRanking{Title: rk.key, Of: rk.of, CSV: "/dashboard/rating.csv?" + q.Encode(), Rows: ranks})
 	}
 	s.render(w, r, http.StatusOK, "dashboard.html", "dash.title", v)
 }

@@ -2,8 +2,11 @@ package web
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
+	"html"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -179,4 +182,59 @@ func benchDashboardPage(b *testing.B, e *benchEnv) {
 		e.benchPage(b, "year "+m.name, "/dashboard?period=year", cookies)
 	}
 	e.st.SetFineMedians(store.FineAuto)
+}
+
+// TestRatingCSV: each ranking of the dashboard downloads as CSV for the same period and territory — a spreadsheet
+// in a Russian locale opens it as it is (BOM, semicolons, decimal commas), in English with commas and points —
+// with the same participants and ranks as the page; a bound supervisor gets only their territory's.
+func TestRatingCSV(t *testing.T) {
+	e, _ := countingEnv(t, 300)
+	b := e.browser(t)
+	b.login("curator")
+	page := b.get("/dashboard?period=quarter")
+	link := regexp.MustCompile(`href="(/dashboard/rating\.csv\?[^"]+)"[^>]*id="rating-csv-executors"`).FindStringSubmatch(page.Body)
+	if link == nil {
+		t.Fatalf("no download link on the dashboard:\n%s", page.Body)
+	}
+	res := b.get(html.UnescapeString(link[1]))
+	if res.Status != http.StatusOK || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
+		!strings.Contains(res.Header.Get("Content-Disposition"), "rating-executors-") || !strings.HasPrefix(res.Body, "\ufeff") {
+		t.Fatalf("the download: %d %v\n%.300s", res.Status, res.Header, res.Body)
+	}
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(res.Body, "\ufeff")))
+	r.Comma = ';'
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < 3 || rows[0][0] != "Место" || rows[1][0] != "1" || len(rows[1]) != 10 {
+		t.Fatalf("rows %q", rows)
+	}
+	// The page's first executor is the file's.
+	if !strings.Contains(page.Body, ">"+rows[1][1]+"<") {
+		t.Errorf("the file's first executor %q is not on the page", rows[1][1])
+	}
+	if !strings.Contains(strings.Join(rows[1], ";"), ",") {
+		t.Errorf("no decimal comma in %q", rows[1])
+	}
+	// English.
+	b.get("/lang/en?next=/dashboard")
+	res = b.get("/dashboard/rating.csv?of=territories&period=quarter")
+	r = csv.NewReader(strings.NewReader(strings.TrimPrefix(res.Body, "\ufeff")))
+	if rows, err := r.ReadAll(); err != nil || len(rows) < 2 || rows[0][0] != "Rank" {
+		t.Fatalf("english: %v %q", err, rows)
+	}
+	if res := b.get("/dashboard/rating.csv?of=users&period=quarter"); res.Status != http.StatusNotFound {
+		t.Fatalf("an unknown ranking: %d", res.Status)
+	}
+	// A supervisor bound to Irkutsk: only Irkutsk among the territories.
+	sup := e.browser(t)
+	sup.login("curator.irkutsk")
+	res = sup.get("/dashboard/rating.csv?of=territories&period=quarter&territory=0")
+	r = csv.NewReader(strings.NewReader(strings.TrimPrefix(res.Body, "\ufeff")))
+	r.Comma = ';'
+	rows, err = r.ReadAll()
+	if err != nil || len(rows) != 2 || !strings.Contains(rows[1][1], "Иркутск") {
+		t.Fatalf("the bound supervisor's territories: %v %q", err, rows)
+	}
 }

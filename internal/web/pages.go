@@ -16,6 +16,7 @@ func allPages() []Page {
 	p = append(p, operatorPages...)
 	p = append(p, deskPages...)
 	p = append(p, dashboardPages...)
+	p = append(p, ratingPages...)
 	p = append(p, settingsPages...)
 	p = append(p, userPages...)
 	p = append(p, executorPages...)
