@@ -64,7 +64,7 @@ func TestBrowserSettings(t *testing.T) {
 	b.screenshot("settings-token")
 
 	// The accounts: the list, and a person's page.
-	b.click(`nav a[href="/users"]`)
+	b.click(`.admin-tabs a[href="/users"]`)
 	b.waitVisible("#user-list")
 	b.screenshot("users")
 	b.click(`#user-list a[href="/users/uk.angara"]`)
@@ -75,7 +75,7 @@ func TestBrowserSettings(t *testing.T) {
 	b.screenshot("user")
 
 	// The executors: the list and one's form.
-	b.click(`nav a[href="/executors"]`)
+	b.click(`.admin-tabs a[href="/executors"]`)
 	b.waitVisible("#executor-list")
 	b.click(`#executor-list a[href="/executors/uk-angara-dom"]`)
 	b.waitVisible("#executor-form")

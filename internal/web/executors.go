@@ -12,7 +12,7 @@ import (
 
 // executorPages are the administrators' pages of the organisations that answer.
 var executorPages = []Page{
-	{Method: "GET", Path: "/executors", Roles: []model.Role{model.RoleAdmin}, Nav: "nav.executors", Handle: (*Server).executorsPage},
+	{Method: "GET", Path: "/executors", Roles: []model.Role{model.RoleAdmin}, Handle: (*Server).executorsPage},
 	{Method: "GET", Path: "/executors/{code}", Roles: []model.Role{model.RoleAdmin}, Handle: (*Server).executorPage},
 	{Method: "POST", Path: "/executors", Roles: []model.Role{model.RoleAdmin}, MaxBody: 64 << 10, Handle: (*Server).saveExecutor},
 }

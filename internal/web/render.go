@@ -26,8 +26,9 @@ var staticFiles embed.FS
 
 // funcs are the helpers every template may call besides the View's methods.
 var funcs = template.FuncMap{
-	"add": func(a, b int) int { return a + b },
-	"sub": func(a, b int) int { return a - b },
+	"add":       func(a, b int) int { return a + b },
+	"hasPrefix": strings.HasPrefix,
+	"sub":       func(a, b int) int { return a - b },
 	// pct is the share a/b in whole percent (0 when b is 0).
 	"pct": func(a, b int) int {
 		if b == 0 {

@@ -15,7 +15,7 @@ import (
 // userPages are the administrators' pages of people's accounts: the centre's staff, the executors' staff and the
 // supervisors.
 var userPages = []Page{
-	{Method: "GET", Path: "/users", Roles: []model.Role{model.RoleAdmin}, Nav: "nav.users", Handle: (*Server).usersPage},
+	{Method: "GET", Path: "/users", Roles: []model.Role{model.RoleAdmin}, Handle: (*Server).usersPage},
 	{Method: "POST", Path: "/users", Roles: []model.Role{model.RoleAdmin}, MaxBody: 16 << 10, Handle: (*Server).addUser},
 	{Method: "GET", Path: "/users/{login}", Roles: []model.Role{model.RoleAdmin}, Handle: (*Server).userPage},
 	{Method: "POST", Path: "/users/{login}", Roles: []model.Role{model.RoleAdmin}, MaxBody: 16 << 10, Handle: (*Server).editUser},

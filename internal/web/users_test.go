@@ -27,7 +27,7 @@ func TestUsersPages(t *testing.T) {
 	b := e.browser(t)
 	b.login("admin")
 	res := b.get("/users")
-	if res.Status != http.StatusOK || !strings.Contains(res.Body, `id="user-uk.angara"`) || !strings.Contains(res.Body, `href="/users"`) {
+	if res.Status != http.StatusOK || !strings.Contains(res.Body, `id="user-uk.angara"`) || !strings.Contains(res.Body, `href="/users" aria-current="page"`) {
 		t.Fatalf("the list: %d\n%s", res.Status, res.Body)
 	}
 	users, err := e.st.Users(ctx)
