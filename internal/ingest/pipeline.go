@@ -458,7 +458,8 @@ func normalise(m model.Message, now time.Time) model.Message {
 
 func (p *Pipeline) understand(m model.Message, refs *store.Refs) plan {
 	var pl plan
-	// The source's hints come first: a reception form's category and territory are the resident's own choice.
+	// The source's hints come first: a reception form's category and territory are the resident's own choice (a
+	// source's default territory, though, gives way to a place the text names).
 	if c, ok := refs.CategoryByCode(m.Category); ok {
 		pl.category, pl.catOK = c, true
 	}
@@ -472,7 +473,9 @@ func (p *Pipeline) understand(m model.Message, refs *store.Refs) plan {
 		if !pl.catOK && an.TopicP >= p.cfg.TopicP {
 			pl.category, pl.catOK = refs.CategoryByCode(an.Topic)
 		}
-		if an.TerritoryID != "" && an.TerritoryP >= p.cfg.TerritoryP {
+		// A place the text names confidently overrides a source's default territory, but not the one a resident
+		// chose in the reception's form.
+		if an.TerritoryID != "" && an.TerritoryP >= p.cfg.TerritoryP && !(pl.terOK && model.DirectSource(m.Source)) {
 			if t, ok := refs.TerritoryByOKTMO(an.TerritoryID); ok {
 				pl.territory, pl.terOK = t, true
 			}

@@ -401,3 +401,35 @@ func TestDirectSourcesNotAutoRejected(t *testing.T) {
 		}
 	}
 }
+
+// TestChosenTerritoryKept: the territory a resident chose in the reception's form stays even when the text names
+// another place; a social network source's default territory gives way to the place the text names.
+func TestChosenTerritoryKept(t *testing.T) {
+	an := realAnalyzer(t)
+	st := storetest.OpenSQLite(t)
+	ctx := context.Background()
+	f := setup(t, st)
+	p := New(f.svc, an, Config{}, nil)
+	refs, err := f.svc.Refs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const text = "В Братске на улице Мира третий день не горят фонари, темно и опасно"
+	for _, c := range []struct {
+		source, want string
+	}{{model.ReceptionSource, "25703000"}, {"vk", "25714000"}} {
+		m := msg("t-"+c.source, "a-"+c.source, text, "", "25703000", f.now)
+		m.Source = c.source
+		res, err := p.Ingest(ctx, []model.Message{m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inc, err := st.Incident(ctx, res[0].IncidentID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ter, ok := refs.TerritoryByID(inc.TerritoryID); !ok || ter.OKTMO != c.want {
+			t.Errorf("%s: territory %+v, want %s", c.source, ter, c.want)
+		}
+	}
+}
