@@ -20,13 +20,16 @@ var ratingPages = []Page{
 		Handle: (*Server).ratingCSV},
 }
 
-// ratingCSV serves a ranking of the dashboard's period and territory (of=executors or territories) as CSV:
-// UTF-8 with a byte-order mark, semicolons between fields and decimal commas in Russian (what a spreadsheet in a
-// Russian locale opens as it is), commas and decimal points in English. Indicators are numbers in their own units;
-// an indicator without data is empty.
+// ratingCSV serves a ranking of the dashboard's period and territory (of=executors, the default, or territories)
+// as CSV: UTF-8 with a byte-order mark, semicolons between fields and decimal commas in Russian (what a spreadsheet
+// in a Russian locale opens as it is), commas and decimal points in English. Indicators are numbers in their own
+// units; an indicator without data is empty.
 func (s *Server) ratingCSV(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	of := r.URL.Query().Get("of")
+	if of == "" {
+		of = "executors"
+	}
 	refs, err := s.svc.Refs(ctx)
 	if err != nil {
 		s.fail(w, r, err)
