@@ -169,7 +169,8 @@ func (s *server) wrap(rt route) http.Handler {
 				writeError(sw, http.StatusUnauthorized, "unauthorized", "missing bearer token: send Authorization: Bearer <token>", "")
 				return
 			}
-			u, err := s.svc.Store().UserByToken(r.Context(), auth.HashToken(tok))
+			hash := auth.HashToken(tok)
+			u, err := s.svc.Store().UserByToken(r.Context(), hash)
 			if err != nil {
 				if isNotFound(err) {
 					sw.Header().Set("WWW-Authenticate", `Bearer realm="otklik", error="invalid_token"`)
@@ -178,6 +179,9 @@ func (s *server) wrap(rt route) http.Handler {
 				}
 				s.fail(sw, r, err)
 				return
+			}
+			if err := s.svc.Store().TouchToken(r.Context(), hash, s.svc.Now()); err != nil {
+				s.log.Warn("api: record token use", "err", err) // the request goes on: the record is a convenience
 			}
 			r = r.WithContext(context.WithValue(r.Context(), actorKey{}, model.ActorOf(u)))
 		}

@@ -326,7 +326,7 @@ Example:
 }
 
 func runTokenList(ctx context.Context, args []string, io IO) error {
-	fs := newFlags(io, "token list", "token list", `List the API tokens, newest first: id, user, role, label and when each was created.
+	fs := newFlags(io, "token list", "token list", `List the API tokens, newest first: id, user, role, label, when each was created and last used (to the hour).
 The tokens themselves are not stored and cannot be shown; revoke one by its id with token revoke.`)
 	db := dbFlag(fs, io)
 	if err := parse(fs, args, 0); err != nil {
@@ -342,9 +342,13 @@ The tokens themselves are not stored and cannot be shown; revoke one by its id w
 		return err
 	}
 	tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tUSER\tROLE\tLABEL\tCREATED")
+	fmt.Fprintln(tw, "ID\tUSER\tROLE\tLABEL\tCREATED\tLAST USED")
 	for _, t := range list {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Login, t.Role, t.Name, t.CreatedAt.UTC().Format(time.RFC3339))
+		used := "never"
+		if t.LastUsedAt != nil {
+			used = t.LastUsedAt.UTC().Format(time.RFC3339)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Login, t.Role, t.Name, t.CreatedAt.UTC().Format(time.RFC3339), used)
 	}
 	return tw.Flush()
 }

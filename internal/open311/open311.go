@@ -307,7 +307,8 @@ func (h *Handler) actor(w http.ResponseWriter, r *http.Request, f format, key st
 		}
 		return model.Actor{}, false, true
 	}
-	u, err := h.svc.Store().UserByToken(r.Context(), auth.HashToken(key))
+	hash := auth.HashToken(key)
+	u, err := h.svc.Store().UserByToken(r.Context(), hash)
 	if errors.Is(err, model.ErrNotFound) {
 		writeError(w, f, http.StatusForbidden, "api_key: unknown or revoked")
 		return model.Actor{}, false, false
@@ -315,6 +316,9 @@ func (h *Handler) actor(w http.ResponseWriter, r *http.Request, f format, key st
 	if err != nil {
 		h.fail(w, r, f, err)
 		return model.Actor{}, false, false
+	}
+	if err := h.svc.Store().TouchToken(r.Context(), hash, h.svc.Now()); err != nil {
+		h.log.Warn("open311: record key use", "err", err)
 	}
 	return model.ActorOf(u), true, true
 }

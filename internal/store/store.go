@@ -49,6 +49,10 @@ type Store struct {
 	// (PostgreSQL), and analyzed how many there were then: see refreshStatistics.
 	growMu          sync.Mutex
 	grown, analyzed int64
+
+	// touched is when this process last recorded each API token's use (by hash): see TouchToken.
+	touchMu sync.Mutex
+	touched map[string]time.Time
 }
 
 type dialect struct {

@@ -138,11 +138,40 @@ type TokenInfo struct {
 	Role      string    `json:"role"`
 	Name      string    `json:"name"`
 	CreatedAt time.Time `json:"created_at"`
+	// LastUsedAt is the last use recorded (within TokenTouchEvery); nil when never used.
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+}
+
+// TokenTouchEvery is how often a token's use is recorded at most: a request does not write each time.
+const TokenTouchEvery = time.Hour
+
+// TouchToken records that the token with this hash was used at now, at most once per TokenTouchEvery per
+// process (the other uses of that hour cost nothing).
+func (s *Store) TouchToken(ctx context.Context, tokenHash string, now time.Time) error {
+	s.touchMu.Lock()
+	if s.touched == nil {
+		s.touched = map[string]time.Time{}
+	}
+	last, ok := s.touched[tokenHash]
+	if ok && now.Sub(last) < TokenTouchEvery {
+		s.touchMu.Unlock()
+		return nil
+	}
+	if len(s.touched) > 100_000 { // bounded: tokens are few; start afresh rather than grow
+		clear(s.touched)
+	}
+	s.touched[tokenHash] = now
+	s.touchMu.Unlock()
+	_, err := s.db.ExecContext(ctx, s.d.rebind(`UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?`), ms(now), tokenHash)
+	if err != nil {
+		return fmt.Errorf("store: record token use: %w", err)
+	}
+	return nil
 }
 
 // Tokens lists the API tokens, newest first, with their users' logins and roles.
 func (s *Store) Tokens(ctx context.Context) ([]TokenInfo, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT t.id, t.user_id, u.login, u.role, t.name, t.created_at
+	rows, err := s.db.QueryContext(ctx, `SELECT t.id, t.user_id, u.login, u.role, t.name, t.created_at, t.last_used_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("store: list tokens: %w", err)
@@ -152,10 +181,11 @@ func (s *Store) Tokens(ctx context.Context) ([]TokenInfo, error) {
 	for rows.Next() {
 		var t TokenInfo
 		var created int64
-		if err := rows.Scan(&t.ID, &t.UserID, &t.Login, &t.Role, &t.Name, &created); err != nil {
+		var used sql.NullInt64
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Login, &t.Role, &t.Name, &created, &used); err != nil {
 			return nil, fmt.Errorf("store: scan token: %w", err)
 		}
-		t.CreatedAt = fromMS(created)
+		t.CreatedAt, t.LastUsedAt = fromMS(created), fromNullMS(used)
 		out = append(out, t)
 	}
 	return out, rows.Err()
