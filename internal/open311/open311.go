@@ -86,8 +86,13 @@ func New(svc *workflow.Service, sink Sink, logger *slog.Logger) *Handler {
 	return h
 }
 
-// ServeHTTP serves the API, turning a panic into a 500 in the specification's error format.
+// ServeHTTP serves the API, turning a panic into a 500 in the specification's error format. Reading is open to
+// pages of other sites (CORS): city maps and apps show requests without a server of their own; posting is not, since
+// it carries a key that must not live in a browser.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {

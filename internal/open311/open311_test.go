@@ -69,6 +69,7 @@ func newEnv(t testing.TB, st *store.Store) *env {
 type response struct {
 	status int
 	ctype  string
+	cors   string
 	body   []byte
 }
 
@@ -97,7 +98,7 @@ func read(t *testing.T, res *http.Response) response {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return response{status: res.StatusCode, ctype: res.Header.Get("Content-Type"), body: body}
+	return response{status: res.StatusCode, ctype: res.Header.Get("Content-Type"), cors: res.Header.Get("Access-Control-Allow-Origin"), body: body}
 }
 
 // decode reads a JSON answer of the wanted status into v.
@@ -175,7 +176,7 @@ func TestServices(t *testing.T) {
 			Code string `xml:"service_code"`
 		} `xml:"service"`
 	}
-	if x.status != 200 || !strings.HasPrefix(x.ctype, "text/xml") || !strings.HasPrefix(string(x.body), `<?xml version="1.0" encoding="UTF-8"?>`) {
+	if x.status != 200 || !strings.HasPrefix(x.ctype, "text/xml") || x.cors != "*" || !strings.HasPrefix(string(x.body), `<?xml version="1.0" encoding="UTF-8"?>`) {
 		t.Fatalf("services.xml: %d %s %.80s", x.status, x.ctype, x.body)
 	}
 	if err := xml.Unmarshal(x.body, &doc); err != nil || len(doc.Services) != len(list) {
@@ -252,7 +253,11 @@ func TestRequests(t *testing.T) {
 			Notice    string `json:"service_notice"`
 			AccountID string `json:"account_id"`
 		}
-		e.post(t, "/open311/v2/requests.json", good()).decode(t, 201, &posted)
+		pr := e.post(t, "/open311/v2/requests.json", good())
+		if pr.cors != "" {
+			t.Errorf("a POST answered with CORS %q", pr.cors)
+		}
+		pr.decode(t, 201, &posted)
 		if len(posted) != 1 || !strings.HasPrefix(posted[0].ID, "38-2026-") || !strings.Contains(posted[0].Notice, posted[0].ID) ||
 			!strings.Contains(posted[0].Notice, "Первый ответ — не позднее") || posted[0].AccountID != "u-17" {
 			t.Fatalf("posted %+v", posted)
