@@ -80,4 +80,9 @@ func TestBrowserSettings(t *testing.T) {
 	b.click(`#executor-list a[href="/executors/uk-angara-dom"]`)
 	b.waitVisible("#executor-form")
 	b.screenshot("executor")
+
+	// The categories.
+	b.click(`.admin-tabs a[href="/categories"]`)
+	b.waitVisible("#category-list")
+	b.screenshot("categories")
 }

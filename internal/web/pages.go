@@ -20,6 +20,7 @@ func allPages() []Page {
 	p = append(p, settingsPages...)
 	p = append(p, userPages...)
 	p = append(p, executorPages...)
+	p = append(p, categoryPages...)
 	return p
 }
 

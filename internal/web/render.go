@@ -28,7 +28,9 @@ var staticFiles embed.FS
 var funcs = template.FuncMap{
 	"add":       func(a, b int) int { return a + b },
 	"hasPrefix": strings.HasPrefix,
-	"sub":       func(a, b int) int { return a - b },
+	// withView pairs the page's view with a value for a sub-template that needs both ({{template "x" (withView $ .)}}).
+	"withView": func(v *View, x any) viewAnd { return viewAnd{V: v, X: x} },
+	"sub":      func(a, b int) int { return a - b },
 	// pct is the share a/b in whole percent (0 when b is 0).
 	"pct": func(a, b int) int {
 		if b == 0 {
@@ -189,6 +191,12 @@ func (v *View) LangURL(lang string) string {
 	return "/lang/" + lang + "?next=" + urlQueryEscape(v.Path)
 }
 
+// viewAnd is a sub-template's data: the page's view and one value.
+type viewAnd struct {
+	V *View
+	X any
+}
+
 // SourceName is a message source in words: the reception, Open311 and imports by name, other sources (a VK
 // community, a Telegram bot, a webhook, named by their administrators) by their code.
 func (v *View) SourceName(code string) string {
@@ -196,6 +204,18 @@ func (v *View) SourceName(code string) string {
 		return v.T("source." + code)
 	}
 	return code
+}
+
+// priorityKeys are the message keys of the priorities.
+var priorityKeys = map[model.Priority]string{model.PriorityNormal: "operator.priority.normal",
+	model.PriorityHigh: "operator.priority.high", model.PriorityUrgent: "operator.priority.urgent"}
+
+// PriorityText is a priority in words.
+func (v *View) PriorityText(p model.Priority) string {
+	if k, ok := priorityKeys[p]; ok {
+		return v.T(k)
+	}
+	return string(p)
 }
 
 // StatusText is an incident status in words.
