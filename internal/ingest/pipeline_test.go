@@ -356,14 +356,7 @@ func TestTerritoryFromAddressField(t *testing.T) {
 	p := New(f.svc, an, Config{}, nil)
 	m := msg("o1", "a1", "Не горит фонарь во дворе, темно и опасно ходить вечером", "", "", f.now)
 	m.Source, m.Address = model.Open311Source, "г. Братск, ул. Мира, 12"
-	res, err := p.Ingest(ctx, []model.Message{m})
-	if err != nil {
-		t.Fatal(err)
-	}
-	inc, err := st.Incident(ctx, res[0].IncidentID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inc := ingestOne(t, p, st, m)
 	refs, err := f.svc.Refs(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -378,7 +371,6 @@ func TestTerritoryFromAddressField(t *testing.T) {
 func TestDirectSourcesNotAutoRejected(t *testing.T) {
 	an := realAnalyzer(t)
 	st := storetest.OpenSQLite(t)
-	ctx := context.Background()
 	f := setup(t, st)
 	p := New(f.svc, an, Config{}, nil)
 	const chatter = "Всем доброе утро! Какая красивая сегодня погода, солнце и снег"
@@ -388,14 +380,7 @@ func TestDirectSourcesNotAutoRejected(t *testing.T) {
 	}{{"vk", model.StatusRejected}, {model.ReceptionSource, model.StatusNew}, {model.Open311Source, model.StatusNew}} {
 		m := msg("c-"+c.source, "a-"+c.source, chatter, "", "", f.now)
 		m.Source = c.source
-		res, err := p.Ingest(ctx, []model.Message{m})
-		if err != nil {
-			t.Fatal(err)
-		}
-		inc, err := st.Incident(ctx, res[0].IncidentID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		inc := ingestOne(t, p, st, m)
 		if inc.Status != c.want {
 			t.Errorf("%s: %s, want %s", c.source, inc.Status, c.want)
 		}
@@ -420,16 +405,24 @@ func TestChosenTerritoryKept(t *testing.T) {
 	}{{model.ReceptionSource, "25703000"}, {"vk", "25714000"}} {
 		m := msg("t-"+c.source, "a-"+c.source, text, "", "25703000", f.now)
 		m.Source = c.source
-		res, err := p.Ingest(ctx, []model.Message{m})
-		if err != nil {
-			t.Fatal(err)
-		}
-		inc, err := st.Incident(ctx, res[0].IncidentID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		inc := ingestOne(t, p, st, m)
 		if ter, ok := refs.TerritoryByID(inc.TerritoryID); !ok || ter.OKTMO != c.want {
 			t.Errorf("%s: territory %+v, want %s", c.source, ter, c.want)
 		}
 	}
+}
+
+// ingestOne ingests one message and returns the incident it went to.
+func ingestOne(t *testing.T, p *Pipeline, st *store.Store, m model.Message) model.Incident {
+	t.Helper()
+	ctx := context.Background()
+	res, err := p.Ingest(ctx, []model.Message{m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inc, err := st.Incident(ctx, res[0].IncidentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inc
 }
