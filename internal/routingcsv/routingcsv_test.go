@@ -26,7 +26,6 @@ func routingRefs() *store.Refs {
 	}
 }
 
-
 func TestDetectSeparatorAndEncoding(t *testing.T) {
 	for _, c := range []struct {
 		line string
