@@ -94,6 +94,25 @@ func (s *Store) Buildings(ctx context.Context) ([]Building, error) {
 	return out, rows.Err()
 }
 
+// BuildingCounts returns how many houses of the registry each executor manages, by executor code, in one query.
+func (s *Store) BuildingCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT e.code, COUNT(*) FROM buildings b JOIN executors e ON e.id = b.executor_id GROUP BY e.code`)
+	if err != nil {
+		return nil, fmt.Errorf("store: count buildings: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var code string
+		var n int
+		if err := rows.Scan(&code, &n); err != nil {
+			return nil, fmt.Errorf("store: scan building count: %w", err)
+		}
+		out[code] = n
+	}
+	return out, rows.Err()
+}
+
 // PutBuildings upserts houses of the registry (keyed by territory and normalised address) in one transaction
 // and returns how many were stored. A house whose address has no recognisable house number is an error naming it.
 func (s *Store) PutBuildings(ctx context.Context, bs []Building) (int, error) {

@@ -21,6 +21,7 @@ func allPages() []Page {
 	p = append(p, userPages...)
 	p = append(p, executorPages...)
 	p = append(p, categoryPages...)
+	p = append(p, routingPages...)
 	return p
 }
 
