@@ -85,4 +85,9 @@ func TestBrowserSettings(t *testing.T) {
 	b.click(`.admin-tabs a[href="/categories"]`)
 	b.waitVisible("#category-list")
 	b.screenshot("categories")
+
+	// The routing table, from the header.
+	b.click(`nav a[href="/routing"]`)
+	b.waitVisible("#rule-list")
+	b.screenshot("routing")
 }
