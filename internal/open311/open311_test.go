@@ -1,11 +1,13 @@
 package open311_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/xml"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -293,6 +295,33 @@ func TestRequests(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A client that sends multipart/form-data is understood too.
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		for k, v := range map[string]string{"api_key": key, "service_code": "blago.lighting", "address_string": "Иркутск, ул. Ленина, 5",
+			"description": "Не горит фонарь у подъезда", "account_id": "u-19"} {
+			_ = mw.WriteField(k, v)
+		}
+		_ = mw.Close()
+		mres, err := http.Post(e.ts.URL+"/open311/v2/requests.json", mw.FormDataContentType(), &body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mp []struct {
+			ID string `json:"service_request_id"`
+		}
+		read(t, mres).decode(t, 201, &mp)
+		if len(mp) != 1 || mp[0].ID == "" {
+			t.Fatalf("a multipart request: %+v", mp)
+		}
+		third, err := st.IncidentByNumber(ctx, mp[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Act(ctx, model.Actor{Login: "operator", Role: model.RoleOperator}, third.ID, model.ActReject,
+			model.ActionArgs{Reason: "Дубликат обращения"}); err != nil {
+			t.Fatal(err)
+		}
 
 		// A VK comment's incident is not public.
 		vk, err := e.svc.Intake(ctx, []model.Message{{Source: "vk", ExternalID: "-1_1", Text: "Яма на Лермонтова", Category: "roads.potholes", PostedAt: e.now}})
@@ -310,10 +339,13 @@ func TestRequests(t *testing.T) {
 
 		var list []request
 		e.get(t, "/open311/v2/requests.json").decode(t, 200, &list)
-		if len(list) != 2 || list[0].ID != second.Number || list[1].ID != first.Number {
+		if len(list) != 3 || list[0].ID != third.Number || list[1].ID != second.Number || list[2].ID != first.Number {
 			t.Fatalf("the public list: %+v", list)
 		}
-		r0 := list[1]
+		if list[0].Status != "closed" || !strings.Contains(list[0].StatusNotes, "Дубликат обращения") {
+			t.Fatalf("the refused request: %+v", list[0])
+		}
+		r0 := list[2]
 		if r0.Status != "open" || r0.ServiceCode != "roads.potholes" || r0.ServiceName == "" || r0.Address != "Иркутск, ул. Лермонтова, 83" ||
 			!strings.HasPrefix(r0.Description, "Глубокая яма") || !strings.HasSuffix(r0.Requested, "+08:00") || r0.Expected == "" {
 			t.Fatalf("a listed request: %+v", r0)
@@ -325,11 +357,12 @@ func TestRequests(t *testing.T) {
 		}{
 			{"?service_code=roads.potholes", 2},
 			{"?service_code=zhkh.heating", 0},
-			{"?status=closed", 0},
-			{"?status=open,closed", 2},
+			{"?status=closed", 1},
+			{"?status=open", 2},
+			{"?status=open,closed", 3},
 			{"?service_request_id=" + first.Number + ",38-2026-999999", 1},
 			{"?service_request_id=" + first.Number + "," + first.Number + "," + second.Number, 2},
-			{"?start_date=" + url.QueryEscape(e.now.Add(-30*time.Minute).Format(time.RFC3339)), 1},
+			{"?start_date=" + url.QueryEscape(e.now.Add(-30*time.Minute).Format(time.RFC3339)), 2},
 			{"?end_date=" + url.QueryEscape(e.now.Add(-30*time.Minute).Format(time.RFC3339)), 1},
 		} {
 			var got []request
@@ -383,7 +416,7 @@ func TestRequests(t *testing.T) {
 			XMLName  xml.Name  `xml:"service_requests"`
 			Requests []request `xml:"request"`
 		}
-		if err := xml.Unmarshal(x.body, &lx); err != nil || len(lx.Requests) != 2 {
+		if err := xml.Unmarshal(x.body, &lx); err != nil || len(lx.Requests) != 3 {
 			t.Fatalf("requests.xml: %v %s", err, x.body)
 		}
 		got := map[string]request{}

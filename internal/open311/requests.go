@@ -18,8 +18,14 @@ import (
 func (h *Handler) postRequest(w http.ResponseWriter, r *http.Request, f format) {
 	ctx := r.Context()
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
-	if err := r.ParseForm(); err != nil {
-		writeError(w, f, http.StatusBadRequest, "the body is not a form of at most 64 KiB (application/x-www-form-urlencoded): "+err.Error())
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(MaxBody) // some clients send this; a photo goes by media_url, files are not kept
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		writeError(w, f, http.StatusBadRequest, "the body is not a form of at most 64 KiB (application/x-www-form-urlencoded or multipart/form-data): "+err.Error())
 		return
 	}
 	c, ok := h.begin(w, r, f, r.PostForm, true)
