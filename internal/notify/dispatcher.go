@@ -18,11 +18,15 @@ import (
 
 // Dispatcher turns SLA events into notification jobs and schedules the daily digests.
 //
-// It polls the events table for sla.warning and sla.breach events that no dispatcher has handled yet
-// (store.EventsToNotify: recorded within Horizon and without a notified_events row) and, for each, enqueues its
+// It polls the events table for sla.warning and sla.breach events, and assignments, that no dispatcher has handled
+// yet (store.EventsToNotify: recorded within Horizon — AssignedHorizon for assignments — and without a
+// notified_events row) and, for each, enqueues its
 // deliveries and the event's notified mark in one transaction. A restart resumes where the marks end, several
 // instances may run at once (the mark is taken once; job keys make any overlap harmless), and events committed
 // out of id order are not skipped, which an id cursor could not promise on PostgreSQL.
+// AssignedHorizon is how fresh an assignment must be to be notified.
+const AssignedHorizon = time.Hour
+
 type Dispatcher struct {
 	Store    *store.Store
 	Clock    func() time.Time // default time.Now
@@ -91,10 +95,23 @@ func (d *Dispatcher) Dispatch(ctx context.Context) (int, error) {
 	var users []model.User
 	var channels map[int64][]store.UserChannel
 	var refs *store.Refs
+	// Assignments are news only while fresh: one older than AssignedHorizon (a dispatcher down for a while, an
+	// upgrade to a version that notifies them) is left to the desk and the digest.
+	assigned := min(horizon, AssignedHorizon)
 	for {
 		evs, err := d.Store.EventsToNotify(ctx, []string{EventWarning, EventBreach}, now.Add(-horizon), 100)
-		if err != nil || len(evs) == 0 {
+		if err != nil {
 			return total, err
+		}
+		if len(evs) < 100 {
+			more, err := d.Store.EventsToNotify(ctx, []string{EventAssigned}, now.Add(-assigned), 100-len(evs))
+			if err != nil {
+				return total, err
+			}
+			evs = append(evs, more...)
+		}
+		if len(evs) == 0 {
+			return total, nil
 		}
 		if refs == nil {
 			if users, err = d.Store.Users(ctx); err != nil {
@@ -130,10 +147,17 @@ func (d *Dispatcher) dispatchEvent(ctx context.Context, ev model.Event, refs *st
 		return 0, err
 	default:
 		var data struct {
-			Clock string `json:"clock"`
+			Clock    string `json:"clock"`
+			Executor string `json:"executor"` // of an assignment
 		}
 		_ = json.Unmarshal(ev.Data, &data)
 		stale := !inc.Status.Open() || (data.Clock == "reaction" && inc.FirstReactionAt != nil)
+		if ev.Type == EventAssigned {
+			// Only while the incident still waits for that executor to accept it.
+			ex, ok := refs.ExecutorByID(inc.ExecutorID)
+			stale = inc.Status != model.StatusAssigned || !ok || ex.Code != data.Executor
+			data.Clock = "reaction"
+		}
 		if !stale {
 			c := Context{Location: regionLocation(refs, inc.RegionID, d.Location), Link: d.link("/incidents/" + strconv.FormatInt(inc.ID, 10))}
 			if cat, ok := refs.CategoryByID(inc.CategoryID); ok {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -88,7 +89,8 @@ func TestRecipients(t *testing.T) {
 		{"warning without executor: the centre", notify.EventWarning, triage, "6:centre"},
 		{"breach: staff, supervisors, centre", notify.EventBreach, assigned, "1:executor 9:executor 3:supervisor 5:supervisor 6:centre"},
 		{"breach in triage", notify.EventBreach, triage, "4:supervisor 5:supervisor 6:centre"},
-		{"other events: nobody", "assign", assigned, ""},
+		{"assignment: the executor's staff", notify.EventAssigned, assigned, "1:executor 9:executor"},
+		{"other events: nobody", "accept", assigned, ""},
 	} {
 		var got []string
 		for _, r := range notify.Recipients(c.event, c.inc, users) {
@@ -474,4 +476,60 @@ func TestNoDoubleSendAcrossRestart(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestAssignmentNotified: when an incident is assigned, the executor's staff are told at once (the quiet hours
+// hold it for those who have them, as for any notification); staff of other companies are not; an assignment
+// already accepted, moved elsewhere or older than AssignedHorizon when the dispatcher sees it is not notified.
+func TestAssignmentNotified(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := setupEscalation(t, st)
+		c := e.start()
+		open := func(id string) model.Incident {
+			t.Helper()
+			res, err := e.svc.Intake(ctx, []model.Message{{Source: "vk", ExternalID: id, Text: "Холодные батареи в квартире", Category: "zhkh.heating", Territory: "25701000"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			inc, err := e.svc.Act(ctx, e.operator, res[0].IncidentID, model.ActAssign, model.ActionArgs{ExecutorID: e.exID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return inc
+		}
+		fresh := open("fresh")
+		accepted := open("accepted")
+		if _, err := e.svc.Act(ctx, model.Actor{Login: "petrov", Role: model.RoleExecutor, ExecutorID: e.exID}, accepted.ID, model.ActAccept, model.ActionArgs{}); err != nil {
+			t.Fatal(err)
+		}
+		c.step(t)
+		// An assignment the dispatcher first sees two hours late.
+		e.set(at(2, 11, 0))
+		old := open("old")
+		e.set(at(2, 13, 0))
+		c.step(t)
+
+		subjects := map[string][]string{}
+		for _, m := range e.smtp.messages() {
+			subjects[m.Subject] = append(subjects[m.Subject], m.To)
+			if strings.HasPrefix(m.Subject, "Новое обращение") && (!strings.Contains(m.Body, "Вашей организации передано обращение") ||
+				!strings.Contains(m.Body, "Примите его в работу")) {
+				t.Errorf("the assignment's body:\n%s", m.Body)
+			}
+		}
+		got := subjects["Новое обращение "+fresh.Number]
+		slices.Sort(got)
+		if strings.Join(got, " ") != "ivanova@example.org petrov@example.org" {
+			t.Errorf("the fresh assignment went to %v", got)
+		}
+		for _, inc := range []model.Incident{accepted, old} {
+			if to := subjects["Новое обращение "+inc.Number]; len(to) != 0 {
+				t.Errorf("%s was notified to %v", inc.Number, to)
+			}
+		}
+		if n := len(e.bot.messages()); n != 1 {
+			t.Errorf("%d Telegram messages, want 1 (ivanova's)", n)
+		}
+	})
 }

@@ -18,10 +18,12 @@ import (
 	"github.com/otklik/otklik/internal/store"
 )
 
-// Event types the dispatcher notifies about (recorded by workflow.Service.Tick).
+// Event types the dispatcher notifies about: deadline events (recorded by workflow.Service.Tick) and the
+// assignment of an incident to an executor (by an operator or the router).
 const (
-	EventWarning = "sla.warning"
-	EventBreach  = "sla.breach"
+	EventWarning  = "sla.warning"
+	EventBreach   = "sla.breach"
+	EventAssigned = "assign"
 )
 
 // Audience is why a user receives a notification.
@@ -42,8 +44,9 @@ type Recipient struct {
 
 // Recipients returns who is told about an event of the given type on the incident, each user once, in user id
 // order within audiences: the executor's staff for a warning (the centre instead when nobody is assigned, since
-// triage is then the centre's job), and for a breach the executor's staff, the supervisors of the incident's
-// territory and of the whole region, and the centre. Disabled users are skipped.
+// triage is then the centre's job), for a breach the executor's staff, the supervisors of the incident's
+// territory and of the whole region, and the centre, and for an assignment the executor's staff. Disabled users
+// are skipped.
 func Recipients(eventType string, inc model.Incident, users []model.User) []Recipient {
 	var staff, sups, centre []Recipient
 	for _, u := range users {
@@ -67,6 +70,8 @@ func Recipients(eventType string, inc model.Incident, users []model.User) []Reci
 		return staff
 	case EventBreach:
 		return append(append(staff, sups...), centre...)
+	case EventAssigned:
+		return staff
 	}
 	return nil
 }
@@ -204,7 +209,8 @@ func greeting(name string) string {
 
 const signature = "Это автоматическое уведомление системы «Отклик». Отвечать на него не нужно."
 
-// Compose writes the Russian subject and text of an SLA notification for one recipient.
+// Compose writes the Russian subject and text of a notification (an assignment or a deadline event) for one
+// recipient.
 func Compose(eventType, clock string, inc model.Incident, c Context, r Recipient) (subject, text string) {
 	loc := c.Location
 	if loc == nil {
@@ -227,6 +233,10 @@ func Compose(eventType, clock string, inc model.Incident, c Context, r Recipient
 	var b strings.Builder
 	b.WriteString(greeting(r.User.Name) + "\n\n")
 	switch eventType {
+	case EventAssigned:
+		subject = fmt.Sprintf("%sНовое обращение %s", urgent, inc.Number)
+		fmt.Fprintf(&b, "%sВашей организации передано обращение %s.\n", urgent, inc.Number)
+		todo = "Примите его в работу и опубликуйте ответ жителю до срока; если оно не в вашей компетенции, откажитесь с причиной — его передадут другому исполнителю."
 	case EventWarning:
 		subject = fmt.Sprintf("%sОбращение %s: прошло 75 %% срока", urgent, inc.Number)
 		fmt.Fprintf(&b, "%sПо обращению %s прошло три четверти срока %s.\n", urgent, inc.Number, what)
