@@ -345,6 +345,25 @@ func (s *Store) DeleteUserChannel(ctx context.Context, userID int64, kind string
 	return nil
 }
 
+// UserChannelsOf returns one user's channels, in kind order.
+func (s *Store) UserChannelsOf(ctx context.Context, userID int64) ([]UserChannel, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT user_id, kind, address, quiet_from, quiet_to, time_zone, enabled
+		FROM user_channels WHERE user_id = ? ORDER BY kind`), userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: list channels of user %d: %w", userID, err)
+	}
+	defer rows.Close()
+	var out []UserChannel
+	for rows.Next() {
+		var c UserChannel
+		if err := rows.Scan(&c.UserID, &c.Kind, &c.Address, &c.QuietFrom, &c.QuietTo, &c.TimeZone, &c.Enabled); err != nil {
+			return nil, fmt.Errorf("store: scan channel: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
 // UserChannels returns every channel of every user, keyed by user id, each user's in kind order.
 func (s *Store) UserChannels(ctx context.Context) (map[int64][]UserChannel, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT user_id, kind, address, quiet_from, quiet_to, time_zone, enabled

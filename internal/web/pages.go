@@ -22,6 +22,7 @@ func allPages() []Page {
 	p = append(p, executorPages...)
 	p = append(p, categoryPages...)
 	p = append(p, routingPages...)
+	p = append(p, profilePages...)
 	return p
 }
 
