@@ -146,6 +146,15 @@ func contains(list []string, v string) bool {
 	return false
 }
 
+// adminOnly answers 403 ("only an admin may <what>") unless the caller is an admin, and reports whether it may go on.
+func (s *server) adminOnly(w http.ResponseWriter, r *http.Request, what string) bool {
+	if actorFrom(r.Context()).Role == model.RoleAdmin {
+		return true
+	}
+	s.fail(w, r, forbidden("only an admin may "+what))
+	return false
+}
+
 type actorKey struct{}
 
 func actorFrom(ctx context.Context) model.Actor {

@@ -25,8 +25,7 @@ func (s *server) listTerritories(w http.ResponseWriter, r *http.Request) {
 
 // listUsers serves GET /api/v1/users (admins only).
 func (s *server) listUsers(w http.ResponseWriter, r *http.Request) {
-	if actorFrom(r.Context()).Role != model.RoleAdmin {
-		s.fail(w, r, forbidden("only an admin may list users"))
+	if !s.adminOnly(w, r, "list users") {
 		return
 	}
 	listAll(s, w, r, s.svc.Store().Users)

@@ -50,8 +50,7 @@ func (s *server) getRegion(w http.ResponseWriter, r *http.Request) {
 // putRegionSettings serves PUT /api/v1/region/settings (admins only) and returns the region as it now is.
 func (s *server) putRegionSettings(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if actorFrom(ctx).Role != model.RoleAdmin {
-		s.fail(w, r, forbidden("only an admin may change the region's settings"))
+	if !s.adminOnly(w, r, "change the region's settings") {
 		return
 	}
 	var req RegionSettingsRequest
@@ -95,8 +94,7 @@ func (s *server) putRegionSettings(w http.ResponseWriter, r *http.Request) {
 // Deadlines already running keep their instants; the new calendar counts those that start from now on.
 func (s *server) putRegionCalendar(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if actorFrom(ctx).Role != model.RoleAdmin {
-		s.fail(w, r, forbidden("only an admin may change the region's calendar"))
+	if !s.adminOnly(w, r, "change the region's calendar") {
 		return
 	}
 	var cal model.Calendar
@@ -125,8 +123,7 @@ func (s *server) putRegionCalendar(w http.ResponseWriter, r *http.Request) {
 // getReference serves GET /api/v1/reference (admins only): the region, territories, categories and executors as
 // one document, the form POST /api/v1/reference and `otklik reference import` take.
 func (s *server) getReference(w http.ResponseWriter, r *http.Request) {
-	if actorFrom(r.Context()).Role != model.RoleAdmin {
-		s.fail(w, r, forbidden("only an admin may read the reference document"))
+	if !s.adminOnly(w, r, "read the reference document") {
 		return
 	}
 	if err := checkParams(r.URL.Query()); err != nil {
@@ -146,8 +143,7 @@ func (s *server) getReference(w http.ResponseWriter, r *http.Request) {
 // added or replaced, the others stay. It answers what was written.
 func (s *server) postReference(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if actorFrom(ctx).Role != model.RoleAdmin {
-		s.fail(w, r, forbidden("only an admin may change the reference data"))
+	if !s.adminOnly(w, r, "change the reference data") {
 		return
 	}
 	var d workflow.Reference

@@ -135,8 +135,7 @@ func validateRule(refs *store.Refs, rule *store.RoutingRule, i int, prefix strin
 // is valid, or nothing changes and the first bad field is named ("rules[3].executor").
 func (s *server) putRoutingRules(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if actorFrom(ctx).Role != model.RoleAdmin {
-		s.fail(w, r, forbidden("only an admin may change the routing table"))
+	if !s.adminOnly(w, r, "change the routing table") {
 		return
 	}
 	var req RulesRequest
@@ -269,8 +268,7 @@ type BuildingsResult struct {
 // "buildings[i].address".
 func (s *server) postBuildings(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if actorFrom(ctx).Role != model.RoleAdmin {
-		s.fail(w, r, forbidden("only an admin may change the building registry"))
+	if !s.adminOnly(w, r, "change the building registry") {
 		return
 	}
 	body, err := readBody(w, r, MaxBuildingsBody)

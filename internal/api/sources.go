@@ -57,8 +57,7 @@ func maskSource(src store.Source) store.Source {
 
 // listSources serves GET /api/v1/sources (admins only), credentials masked.
 func (s *server) listSources(w http.ResponseWriter, r *http.Request) {
-	if actorFrom(r.Context()).Role != model.RoleAdmin {
-		s.fail(w, r, forbidden("only an admin may see sources"))
+	if !s.adminOnly(w, r, "see sources") {
 		return
 	}
 	if err := checkParams(r.URL.Query()); err != nil {
@@ -117,8 +116,7 @@ func validateSource(src store.Source) error {
 // returns it with its credentials masked.
 func (s *server) putSource(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if actorFrom(ctx).Role != model.RoleAdmin {
-		s.fail(w, r, forbidden("only an admin may configure sources"))
+	if !s.adminOnly(w, r, "configure sources") {
 		return
 	}
 	code := r.PathValue("code")

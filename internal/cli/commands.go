@@ -326,13 +326,8 @@ Example:
 }
 
 func runTokenList(ctx context.Context, args []string, io IO) error {
-	fs := newFlags(io, "token list", "token list", `List the API tokens, newest first: id, user, role, label, when each was created and last used (to the hour).
-The tokens themselves are not stored and cannot be shown; revoke one by its id with token revoke.`)
-	db := dbFlag(fs, io)
-	if err := parse(fs, args, 0); err != nil {
-		return err
-	}
-	st, err := openStore(ctx, *db)
+	st, err := storeOnly(ctx, io, "token list", "token list [--db URL]", `List the API tokens, newest first: id, user, role, label, when each was created and last used (to the hour).
+The tokens themselves are not stored and cannot be shown; revoke one by its id with token revoke.`, args)
 	if err != nil {
 		return err
 	}

@@ -109,16 +109,8 @@ func TestRegionTerms(t *testing.T) {
 
 		intake := func(source, id, category string) model.Incident {
 			t.Helper()
-			res, err := e.svc.Intake(ctx, []model.Message{{Source: source, ExternalID: id, Text: "Во дворе яма",
-				Category: category, Territory: "25701000", PostedAt: e.now}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			inc, err := st.Incident(ctx, res[0].IncidentID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return inc
+			return e.intakeMessage(t, model.Message{Source: source, ExternalID: id, Text: "Во дворе яма",
+				Category: category, Territory: "25701000", PostedAt: e.now})
 		}
 		for _, c := range []struct {
 			name, category string
@@ -249,17 +241,10 @@ func TestResidentMail(t *testing.T) {
 		intake := func(source, id, email string) model.Incident {
 			t.Helper()
 			raw, _ := json.Marshal(map[string]any{"name": "Анна Петрова", "email": email, "consent": true})
-			res, err := e.svc.Intake(ctx, []model.Message{{Source: source, ExternalID: id, Text: "Нет отопления", Raw: raw,
-				Category: "zhkh.heating", Territory: "25701000", PostedAt: e.now}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			inc, err := st.Incident(ctx, res[0].IncidentID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return inc
+			return e.intakeMessage(t, model.Message{Source: source, ExternalID: id, Text: "Нет отопления", Raw: raw,
+				Category: "zhkh.heating", Territory: "25701000", PostedAt: e.now})
 		}
+
 		rec := intake(model.ReceptionSource, "r1", "Anna@Example.org")
 		// A second appeal from the same address merged in, and one without an address: still one letter.
 		for i, mail := range []string{"anna@example.org", ""} {

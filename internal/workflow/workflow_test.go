@@ -69,8 +69,14 @@ func (e *env) intake(t *testing.T, id string) model.Incident {
 // intakeFrom takes in a resident's message about heating from a source, posted at a time.
 func (e *env) intakeFrom(t *testing.T, source, id string, posted time.Time) model.Incident {
 	t.Helper()
-	res, err := e.svc.Intake(context.Background(), []model.Message{{Source: source, ExternalID: id, Text: "Нет отопления",
-		Category: "zhkh.heating", Territory: "25701000", PostedAt: posted}})
+	return e.intakeMessage(t, model.Message{Source: source, ExternalID: id, Text: "Нет отопления",
+		Category: "zhkh.heating", Territory: "25701000", PostedAt: posted})
+}
+
+// intakeMessage takes in one message and returns the incident it opened.
+func (e *env) intakeMessage(t *testing.T, m model.Message) model.Incident {
+	t.Helper()
+	res, err := e.svc.Intake(context.Background(), []model.Message{m})
 	if err != nil {
 		t.Fatal(err)
 	}
